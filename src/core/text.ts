@@ -1,0 +1,123 @@
+import { stemmer as stemFinnish } from '@orama/stemmers/finnish';
+import { stemmer as stemEnglish } from '@orama/stemmers/english';
+import type { Language } from './schemas.js';
+
+// Letters and digits of any script, with inner apostrophes kept so "don't" and "it's" stay one token.
+const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+const MARKS = /\p{M}/gu;
+
+/**
+ * NFC, unified apostrophes, collapsed spaces and at most one blank line: the form every stage reads. Line breaks
+ * stay, because an email's subject, paragraphs and signature are separate statements.
+ */
+export function normalizeText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/’/g, "'")
+    .replace(/\r\n?/g, '\n')
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * Splits text into lower-case word tokens, keeping å, ä, ö and every other letter of any script.
+ * @example tokenize("Missä on PÄIVÄN tilaus?") // ["missä", "on", "päivän", "tilaus"]
+ */
+export function tokenize(text: string): string[] {
+  const tokens = text.normalize('NFC').toLowerCase().match(TOKEN);
+  if (tokens === null) return [];
+  for (let i = 0; i < tokens.length; i++) tokens[i] = tokens[i]!.replace(/’/g, "'");
+  return tokens;
+}
+
+/**
+ * Removes diacritics, so text typed without ä/ö meets text written with them.
+ * @example fold("päivää") // "paivaa"
+ */
+export function fold(word: string): string {
+  // ASCII-only words (most of them) skip the decomposition.
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(word) ? word : word.normalize('NFD').replace(MARKS, '');
+}
+
+/**
+ * Stems one lower-case word for `lang`. Finnish uses the Snowball stemmer plus one rule it lacks: the
+ * -us/-ys nouns keep one stem through their cases (tilaus, tilauksen, tilausta → "tilau").
+ */
+export function stem(word: string, lang: Language): string {
+  if (lang === 'fi') {
+    const stemmed = stemFinnish(word);
+    return stemmed.replace(/([uy])k?s$/, '$1');
+  }
+  if (lang === 'en') return stemEnglish(word);
+  return word;
+}
+
+// Function words that carry no topic. Negations ("ei", "not") are here for retrieval, but sentiment reads
+// raw tokens, so they still count there.
+const STOP_WORDS: Record<'fi' | 'en', ReadonlySet<string>> = {
+  fi: withFolded(
+    (
+      'ja tai sekä mutta kuin että jos kun koska vaan vai niin myös vielä jo nyt sitten siis eli kuitenkin ' +
+      'on ole olen olet olemme olette ovat oli olin olit olivat ollut olla olisi olisin onko onks oon oot ' +
+      'ei en et emme ette eivät eikä älä ' +
+      'minä mä mää mun mulla multa mulle minun minua minulla minulle minulta sinä sä sun sinun sinua sinulla ' +
+      'hän se sen sitä siitä siihen siinä sillä me meidän meillä meille te teidän teillä teille he ne niiden ' +
+      'tämä tämän tätä tässä tästä tähän nämä ne noi tuo tuon tuota ' +
+      'mikä mitä minkä missä mistä mihin miksi miten milloin kuka ketä kenen kumpi kuinka paljonko montako ' +
+      'voi voin voit voiko voinko voisitteko voitteko pitää pitäisi täytyy saa saako saanko ' +
+      'hei moi terve kiitos kiitti kiitoksia ok joo juu no niin nii kyllä ' +
+      'se sit ku et jo vaa vähän aika ihan tosi paljon kaikki jotain jotakin mitään jokin joku ' +
+      'sekä per tai kanssa ilman ennen jälkeen aikana yli alle'
+    ).split(' '),
+  ),
+  en: withFolded(
+    (
+      'a an the and or but if then than that this these those there here of to in on at by for with from ' +
+      'as into about over under after before up down out off again further once is are was were be been ' +
+      'being am do does did doing have has had having i me my mine myself we us our you your yours he him ' +
+      'his she her it its they them their what which who whom when where why how can could would should ' +
+      'will shall may might must not no nor so too very just also only own same such any all both each few ' +
+      "more most other some hi hello hey thanks thank please pls ok okay yes yeah im i'm it's don't " +
+      "can't dont cant get got"
+    ).split(' '),
+  ),
+};
+
+// Customers often type without ä/ö, so "mita" must be a function word as well as "mitä".
+function withFolded(words: readonly string[]): ReadonlySet<string> {
+  return new Set(words.flatMap((word) => [word, fold(word)]));
+}
+
+/** True when `word` (lower case, diacritics kept) is a function word of `lang`. For `other`, of either. */
+export function isStopWord(word: string, lang: Language): boolean {
+  if (lang === 'fi' || lang === 'en') return STOP_WORDS[lang].has(word);
+  return STOP_WORDS.fi.has(word) || STOP_WORDS.en.has(word);
+}
+
+/** The share of `tokens` that are function words of each language; a cheap language signal for short text. */
+export function stopWordShare(tokens: readonly string[]): { fi: number; en: number } {
+  if (tokens.length === 0) return { fi: 0, en: 0 };
+  let fi = 0;
+  let en = 0;
+  for (const token of tokens) {
+    if (STOP_WORDS.fi.has(token)) fi++;
+    if (STOP_WORDS.en.has(token)) en++;
+  }
+  return { fi: fi / tokens.length, en: en / tokens.length };
+}
+
+/**
+ * The index terms of a text: tokens without function words, stemmed for `lang` and folded, so "Tilauksen",
+ * "tilausta" and "tilaus" meet, and so do "päivää" and "paivaa". Digits-only tokens are kept as they are.
+ */
+export function analyze(text: string, lang: Language): string[] {
+  const terms: string[] = [];
+  for (const token of tokenize(text)) {
+    if (isStopWord(token, lang)) continue;
+    terms.push(fold(stem(token, lang)));
+  }
+  return terms;
+}
