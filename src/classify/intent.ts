@@ -1,0 +1,387 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.js';
+import type { IntentResult, Language, Reason } from '../core/schemas.js';
+import { LanguageSchema } from '../core/schemas.js';
+import { parseInput } from '../core/validate.js';
+import { extractFeatures, featureIdf, type SparseVector } from './features.js';
+
+/** The label an intent model returns when no intent is likely enough. */
+export const UNKNOWN_INTENT = 'unknown';
+
+/** One labelled training message. `lang` picks the stemmer; when missing, only language-free features are used. */
+export const IntentExampleSchema = z.object({
+  text: z.string().min(1),
+  label: z.string().min(1).max(100),
+  lang: LanguageSchema.optional(),
+});
+export type IntentExample = z.infer<typeof IntentExampleSchema>;
+
+/** Options of {@link trainIntentModel}. */
+export interface TrainIntentOptions {
+  /**
+   * Size of the hashed feature space; more means fewer collisions and more memory (dimensions × labels floats).
+   * @default 65536
+   */
+  dimensions?: number;
+  /** Passes over the training data. @default 12 */
+  epochs?: number;
+  /** Initial SGD step size; it decays as 1/(1 + epoch/5). @default 2 */
+  learningRate?: number;
+  /** L2 penalty per example, keeping weights small so probabilities are not over-confident. @default 1e-5 */
+  l2?: number;
+  /**
+   * Below this probability the model answers {@link UNKNOWN_INTENT} (the best guess stays first in
+   * `alternatives`).
+   * @default 0.3
+   */
+  minConfidence?: number;
+  /** Seed of the shuffling order, so training is reproducible. @default 1 */
+  seed?: number;
+  /**
+   * How to calibrate probabilities (a softmax temperature fitted by log-likelihood): on your `dev` examples,
+   * on a stratified `"holdout"` of a fifth of the training data (the final model is then trained on all of it),
+   * or `"none"`.
+   * @default "holdout" when every label has at least 5 examples, else "none"
+   */
+  calibration?: 'holdout' | 'none' | { dev: readonly IntentExample[] };
+}
+
+/** A trained intent classifier. Save it with `toJSON()`, restore it with {@link loadIntentModel}. */
+export interface IntentModel {
+  readonly labels: readonly string[];
+  /** Classifies one message; `lang` should be the message's detected language. */
+  predict(text: string, options?: { lang?: Language; topK?: number }): IntentResult;
+  /** A JSON-serialisable snapshot of the model. */
+  toJSON(): SavedIntentModel;
+}
+
+/** The saved form of an {@link IntentModel}. Weights are Float32 little-endian, base64-encoded. */
+export const SavedIntentModelSchema = z.object({
+  kind: z.literal('kaiku-intent-model'),
+  version: z.literal(1),
+  labels: z.array(z.string()).min(1),
+  dimensions: z.number().int().positive(),
+  minConfidence: z.number().min(0).max(1),
+  /** Softmax temperature fitted at training; above 1 softens over-confident scores, below 1 sharpens. */
+  temperature: z.number().positive(),
+  weights: z.string(),
+  bias: z.array(z.number()),
+  /** Per-feature inverse document frequency, Float32 little-endian, base64. */
+  idf: z.string(),
+});
+export type SavedIntentModel = z.infer<typeof SavedIntentModelSchema>;
+
+/**
+ * Trains a multinomial logistic-regression intent model on word, stem, bigram and character n-gram features.
+ * Deterministic for a given seed. Throws {@link InvalidInputError} for fewer than two labels or a bad example.
+ * @example
+ * const model = trainIntentModel([{ text: 'missä tilaukseni on', label: 'order_status', lang: 'fi' }, …]);
+ * model.predict('where is my parcel', { lang: 'en' }).value; // "order_status"
+ */
+export function trainIntentModel(
+  examples: readonly IntentExample[],
+  options: TrainIntentOptions = {},
+): IntentModel {
+  const data = parseInput(z.array(IntentExampleSchema).min(1), examples, 'intent examples');
+  const settings: Settings = {
+    dimensions: positiveInteger(options.dimensions ?? 65_536, 'dimensions'),
+    epochs: positiveInteger(options.epochs ?? 12, 'epochs'),
+    learningRate: options.learningRate ?? 2,
+    l2: options.l2 ?? 1e-5,
+    seed: options.seed ?? 1,
+  };
+  const minConfidence = options.minConfidence ?? 0.3;
+  const labels = [...new Set(data.map((example) => example.label))].sort();
+  if (labels.length < 2) {
+    throw new InvalidInputError(
+      `Intent training needs at least two labels; received only "${labels[0]}".`,
+      [{ path: ['label'], message: 'needs at least two distinct labels' }],
+      { hint: 'Add examples of at least one more intent.' },
+    );
+  }
+  const counts = new Map<string, number>();
+  for (const example of data) counts.set(example.label, (counts.get(example.label) ?? 0) + 1);
+  const calibration = options.calibration ?? (Math.min(...counts.values()) >= 5 ? 'holdout' : 'none');
+
+  let temperature = 1;
+  if (calibration === 'holdout') {
+    // Every fifth example of each label is held out, so each label is calibrated on.
+    const seen = new Map<string, number>();
+    const fit: IntentExample[] = [];
+    const held: IntentExample[] = [];
+    for (const example of data) {
+      const index = seen.get(example.label) ?? 0;
+      seen.set(example.label, index + 1);
+      (index % 5 === 4 ? held : fit).push(example);
+    }
+    temperature = fitTemperature(train(fit, labels, settings), held);
+  } else if (calibration !== 'none') {
+    const dev = parseInput(z.array(IntentExampleSchema).min(1), calibration.dev, 'calibration dev examples');
+    temperature = fitTemperature(train(data, labels, settings), dev);
+  }
+  const model = train(data, labels, settings);
+  return createModel({ ...model, minConfidence, temperature });
+}
+
+interface Settings {
+  dimensions: number;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  seed: number;
+}
+
+interface Weights {
+  labels: readonly string[];
+  dimensions: number;
+  weights: Float32Array;
+  bias: readonly number[];
+  idf: Float32Array;
+}
+
+// Multinomial logistic regression by SGD with a decaying step.
+function train(data: readonly IntentExample[], labels: readonly string[], settings: Settings): Weights {
+  const { dimensions, epochs, learningRate, l2 } = settings;
+  const labelIndex = new Map(labels.map((label, i) => [label, i]));
+  const classes = labels.length;
+  const weights = new Float32Array(dimensions * classes);
+  const bias = new Float64Array(classes);
+  const idf = featureIdf(
+    data.map((example) => extractFeatures(example.text, example.lang ?? 'other', dimensions)),
+    dimensions,
+  );
+  const vectors = data.map((example) =>
+    extractFeatures(example.text, example.lang ?? 'other', dimensions, idf),
+  );
+  const targets = data.map((example) => labelIndex.get(example.label) ?? -1);
+  const order = vectors.map((_, i) => i).filter((i) => targets[i]! >= 0);
+  const random = mulberry32(settings.seed);
+  const probabilities = new Float64Array(classes);
+  let shrink = 1;
+
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    shuffle(order, random);
+    const step = learningRate / (1 + epoch / 5);
+    for (const i of order) {
+      const vector = vectors[i]!;
+      scoreInto(vector, weights, bias, classes, probabilities, shrink);
+      softmaxInPlace(probabilities, 1);
+      // L2 as a global scale factor: shrinking every weight is O(1) instead of O(weights).
+      shrink *= 1 - step * l2;
+      const target = targets[i]!;
+      for (let c = 0; c < classes; c++) {
+        const gradient = probabilities[c]! - (c === target ? 1 : 0);
+        if (Math.abs(gradient) < 1e-6) continue;
+        const delta = (step * gradient) / shrink;
+        for (let k = 0; k < vector.indices.length; k++) {
+          weights[vector.indices[k]! * classes + c]! -= delta * vector.values[k]!;
+        }
+        bias[c]! -= step * gradient;
+      }
+    }
+  }
+  for (let i = 0; i < weights.length; i++) weights[i]! *= shrink;
+  return { labels, dimensions, weights, bias: Array.from(bias), idf };
+}
+
+// The softmax temperature that maximises the likelihood of held-out labels (a grid from 0.1 to 4).
+function fitTemperature(model: Weights, held: readonly IntentExample[]): number {
+  const classes = model.labels.length;
+  const labelIndex = new Map(model.labels.map((label, i) => [label, i]));
+  const bias = Float64Array.from(model.bias);
+  const logits = held
+    .filter((example) => labelIndex.has(example.label))
+    .map((example) => {
+      const out = new Float64Array(classes);
+      scoreInto(
+        extractFeatures(example.text, example.lang ?? 'other', model.dimensions, model.idf),
+        model.weights,
+        bias,
+        classes,
+        out,
+        1,
+      );
+      return { out, target: labelIndex.get(example.label)! };
+    });
+  if (logits.length === 0) return 1;
+  let best = { temperature: 1, loss: Infinity };
+  const probabilities = new Float64Array(classes);
+  for (let temperature = 0.1; temperature <= 4.0001; temperature += 0.05) {
+    let loss = 0;
+    for (const { out, target } of logits) {
+      probabilities.set(out);
+      softmaxInPlace(probabilities, temperature);
+      loss -= Math.log(Math.max(probabilities[target]!, 1e-12));
+    }
+    if (loss < best.loss) best = { temperature: Math.round(temperature * 100) / 100, loss };
+  }
+  return best.temperature;
+}
+
+/** Restores a model saved with `model.toJSON()`. Throws {@link InvalidInputError} when the data is not one. */
+export function loadIntentModel(saved: unknown): IntentModel {
+  const data = parseInput(
+    SavedIntentModelSchema,
+    saved,
+    'saved intent model',
+    'Pass the object that model.toJSON() returned.',
+  );
+  const buffer = Buffer.from(data.weights, 'base64');
+  const expected = data.dimensions * data.labels.length * 4;
+  if (buffer.length !== expected || data.bias.length !== data.labels.length) {
+    throw new InvalidInputError(
+      `Saved intent model is damaged: ${buffer.length} weight bytes, expected ${expected}.`,
+      [{ path: ['weights'], message: 'wrong length' }],
+      { hint: 'Train and save the model again.' },
+    );
+  }
+  const idfBuffer = Buffer.from(data.idf, 'base64');
+  if (idfBuffer.length !== data.dimensions * 4) {
+    throw new InvalidInputError(
+      `Saved intent model is damaged: ${idfBuffer.length} IDF bytes, expected ${data.dimensions * 4}.`,
+      [{ path: ['idf'], message: 'wrong length' }],
+      { hint: 'Train and save the model again.' },
+    );
+  }
+  const weights = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length));
+  const idf = new Float32Array(
+    idfBuffer.buffer.slice(idfBuffer.byteOffset, idfBuffer.byteOffset + idfBuffer.length),
+  );
+  return createModel({ ...data, weights, idf });
+}
+
+function createModel(model: Weights & { minConfidence: number; temperature: number }): IntentModel {
+  const { labels, dimensions, weights, bias, minConfidence, temperature, idf } = model;
+  const classes = labels.length;
+  const biasArray = Float64Array.from(bias);
+  return {
+    labels,
+    predict(text, options = {}) {
+      const vector = extractFeatures(text, options.lang ?? 'other', dimensions, idf);
+      const probabilities = new Float64Array(classes);
+      scoreInto(vector, weights, biasArray, classes, probabilities, 1);
+      softmaxInPlace(probabilities, temperature);
+      const ranked = Array.from(probabilities, (p, c) => ({ label: labels[c]!, confidence: round(p) })).sort(
+        (a, b) => b.confidence - a.confidence,
+      );
+      const best = ranked[0]!;
+      const topK = options.topK ?? 3;
+      const known = best.confidence >= minConfidence;
+      const reasons: Reason[] = [explainFeatures(vector, weights, classes, labels.indexOf(best.label))];
+      if (!known) {
+        reasons.unshift({
+          code: 'below-confidence-floor',
+          detail: `Best intent "${best.label}" has probability ${best.confidence.toFixed(2)}, below ${minConfidence}.`,
+        });
+      }
+      return {
+        value: known ? best.label : UNKNOWN_INTENT,
+        confidence: best.confidence,
+        alternatives: ranked.slice(known ? 1 : 0, (known ? 1 : 0) + topK),
+        reasons,
+      };
+    },
+    toJSON() {
+      return {
+        kind: 'kaiku-intent-model',
+        version: 1,
+        labels: [...labels],
+        dimensions,
+        minConfidence,
+        temperature,
+        weights: Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength).toString('base64'),
+        bias: [...biasArray],
+        idf: Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength).toString('base64'),
+      };
+    },
+  };
+}
+
+// The features that pushed the chosen intent up the most: the model's own explanation, not a guess.
+function explainFeatures(
+  vector: SparseVector,
+  weights: Float32Array,
+  classes: number,
+  label: number,
+): Reason {
+  const contributions: { name: string; value: number }[] = [];
+  for (let k = 0; k < vector.indices.length; k++) {
+    const value = weights[vector.indices[k]! * classes + label]! * vector.values[k]!;
+    if (value > 0) contributions.push({ name: vector.names[k]!, value });
+  }
+  contributions.sort((a, b) => b.value - a.value);
+  const top = contributions.slice(0, 5).map((item) => readableFeature(item.name));
+  return {
+    code: 'top-features',
+    detail:
+      top.length > 0
+        ? `Strongest evidence: ${[...new Set(top)].join(', ')}`
+        : 'No feature of the text was seen in training.',
+    weight: round(contributions.slice(0, 5).reduce((sum, item) => sum + item.value, 0)),
+  };
+}
+
+function readableFeature(name: string): string {
+  const body = name.slice(2);
+  if (name.startsWith('c:')) return `"…${body.replace(/[<>]/g, '')}…"`;
+  return `"${body}"`;
+}
+
+function scoreInto(
+  vector: SparseVector,
+  weights: Float32Array,
+  bias: Float64Array,
+  classes: number,
+  out: Float64Array,
+  scale: number,
+): void {
+  for (let c = 0; c < classes; c++) out[c] = 0;
+  for (let k = 0; k < vector.indices.length; k++) {
+    const base = vector.indices[k]! * classes;
+    const value = vector.values[k]!;
+    for (let c = 0; c < classes; c++) out[c]! += weights[base + c]! * value;
+  }
+  for (let c = 0; c < classes; c++) out[c] = out[c]! * scale + bias[c]!;
+}
+
+function softmaxInPlace(values: Float64Array, temperature: number): void {
+  let max = -Infinity;
+  for (const value of values) max = Math.max(max, value);
+  let total = 0;
+  for (let i = 0; i < values.length; i++) {
+    values[i] = Math.exp((values[i]! - max) / temperature);
+    total += values[i]!;
+  }
+  for (let i = 0; i < values.length; i++) values[i] = values[i]! / total;
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], random: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidInputError(`"${name}" must be a positive integer; received ${value}.`, [
+      { path: [name], message: 'must be a positive integer' },
+    ]);
+  }
+  return value;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,215 @@
+import type {
+  Answer,
+  HandoffAction,
+  HandoffDecision,
+  IntentResult,
+  Reason,
+  SentimentResult,
+  UrgencyResult,
+} from '../core/schemas.js';
+import { fold } from '../core/text.js';
+
+/** Everything the handoff policy looks at. Gather it with the other stages; the policy itself does no I/O. */
+export interface HandoffSignals {
+  text: string;
+  intent: IntentResult;
+  sentiment: SentimentResult;
+  urgency: UrgencyResult;
+  answer: Answer;
+  /** Sentiment scores of the customer's earlier messages in this conversation, oldest first. */
+  previousSentimentScores: readonly number[];
+  /** Bot replies so far in this conversation that did not resolve it. */
+  botTurns: number;
+  tier: 'standard' | 'vip';
+  /** The conversation is already with a human. */
+  alreadyHandedOff: boolean;
+}
+
+/** The thresholds and lists of {@link decideHandoff}. Every field has a default in {@link DEFAULT_HANDOFF_POLICY}. */
+export interface HandoffPolicy {
+  /** Intents a human always handles. */
+  sensitiveIntents: readonly string[];
+  /** The intent that means "let me talk to a person". */
+  humanIntent: string;
+  /** Minimum confidence of `humanIntent` to count as a request for a human. */
+  humanIntentConfidence: number;
+  /** Sentiment score at or below which a human takes over. */
+  angryScore: number;
+  /** Sentiment score at or below which a worsening trend hands over. */
+  worseningScore: number;
+  /** Bot turns without resolution after which a human is offered. */
+  maxBotTurns: number;
+}
+
+export const DEFAULT_HANDOFF_POLICY: HandoffPolicy = {
+  sensitiveIntents: ['billing_dispute', 'privacy_request'],
+  humanIntent: 'human_agent',
+  humanIntentConfidence: 0.5,
+  angryScore: -0.6,
+  worseningScore: -0.3,
+  maxBotTurns: 3,
+};
+
+// Folded (no ä/ö) so "haluun puhua ihmisen kanssa" and "ihmisen kanssa" typed either way both match.
+const ASKS_FOR_HUMAN =
+  /\b(ihmisen kanssa|oikea(n|lle)? ihmi|ihmiselle|ihminen|asiakaspalvelija(n|lle)?|puhua jonkun|puhelimessa jonkun|yhdistaa|yhdistakaa|soit[a-z]* (mulle|minulle|meille|takaisin)|takaisinsoit|soittopyyn|esimie|human\b|real person|a person\b|live agent|an agent|(talk|speak) (to|with) (someone|somebody|a|an|your)|representative|call me( back)?|callback|supervisor|manager)/;
+const SENSITIVE_TOPICS: readonly { code: string; pattern: RegExp; detail: string }[] = [
+  {
+    code: 'bereavement',
+    pattern:
+      /\b(kuoli|kuollut|menehtyi|kuolinpes|perunkirjoi|omaiseni|passed away|deceased|death of|bereave|estate of)/,
+    detail: 'bereavement',
+  },
+  {
+    code: 'legal-threat',
+    pattern:
+      /\b(kuluttajariita|kuluttajaneuvon|asianajaj|lakimie|oikeuteen|haastan|rikosilmoi|poliisi|takaisinperin|chargeback|lawyer|attorney|legal action|sue\b|court|consumer (authority|ombudsman|protection))/,
+    detail: 'a legal threat',
+  },
+  {
+    code: 'media-threat',
+    pattern:
+      /\b(iltalehd|iltalehti|iltasanom|lehteen|toimittaja|medialle|julkisuuteen|journalist|the press|newspaper|go public)/,
+    detail: 'a media threat',
+  },
+  {
+    code: 'privacy-request',
+    pattern: /\b(gdpr|tietosuoja|henkilotie|personal data|delete my data|poista(kaa)? tietoni)/,
+    detail: 'a privacy request',
+  },
+];
+
+const ACTION_RANK: Record<HandoffAction, number> = { continue: 0, offer: 1, handoff: 2 };
+
+/**
+ * Decides whether a human must take over (`handoff`), should be offered (`offer`), or the bot carries on
+ * (`continue`). Pure and explainable: every rule that fired is a reason with its code and the evidence text;
+ * the action is the strongest any rule asked for.
+ * @example decideHandoff(signals).reasons[0] // { code: 'asks-for-human', evidence: 'haluun puhua ihmisen kanssa', … }
+ */
+export function decideHandoff(
+  signals: HandoffSignals,
+  policy: HandoffPolicy = DEFAULT_HANDOFF_POLICY,
+): HandoffDecision {
+  const fired: { action: HandoffAction; reason: Reason; strength: number }[] = [];
+  const add = (action: HandoffAction, strength: number, reason: Reason) =>
+    fired.push({ action, reason: { ...reason, weight: strength }, strength });
+  const folded = fold(signals.text.toLowerCase());
+
+  const asked = ASKS_FOR_HUMAN.exec(folded);
+  if (asked) {
+    add('handoff', 0.95, {
+      code: 'asks-for-human',
+      detail: 'The customer asks for a person.',
+      evidence: excerpt(signals.text, asked.index, asked[0].length),
+    });
+  } else if (
+    signals.intent.value === policy.humanIntent &&
+    signals.intent.confidence >= policy.humanIntentConfidence
+  ) {
+    add('handoff', signals.intent.confidence, {
+      code: 'asks-for-human',
+      detail: `Intent "${policy.humanIntent}" (${signals.intent.confidence.toFixed(2)}).`,
+    });
+  }
+  if (signals.alreadyHandedOff) {
+    add('handoff', 0.9, {
+      code: 'already-handed-off',
+      detail: 'A human already has this conversation; new messages go to them.',
+    });
+  }
+  if (policy.sensitiveIntents.includes(signals.intent.value)) {
+    add('handoff', Math.max(0.6, signals.intent.confidence), {
+      code: 'sensitive-intent',
+      detail: `"${signals.intent.value}" is always handled by a person.`,
+    });
+  }
+  for (const topic of SENSITIVE_TOPICS) {
+    const match = topic.pattern.exec(folded);
+    if (match)
+      add('handoff', 0.85, {
+        code: topic.code,
+        detail: `The message raises ${topic.detail}.`,
+        evidence: excerpt(signals.text, match.index, match[0].length),
+      });
+  }
+  if (signals.urgency.value === 'critical') {
+    add('handoff', 0.95, {
+      code: 'critical-urgency',
+      detail: `Critical urgency: ${signals.urgency.reasons.map((reason) => reason.code).join(', ')}.`,
+      evidence: signals.urgency.reasons[0]?.evidence,
+    });
+  } else if (signals.urgency.value === 'high') {
+    add(signals.sentiment.value === 'negative' ? 'handoff' : 'offer', 0.7, {
+      code: 'high-urgency',
+      detail: `High urgency (${signals.urgency.reasons.map((reason) => reason.code).join(', ')})${signals.sentiment.value === 'negative' ? ' and a negative customer' : ''}.`,
+      evidence: signals.urgency.reasons[0]?.evidence,
+    });
+  }
+  if (signals.sentiment.score <= policy.angryScore) {
+    add('handoff', 0.8, {
+      code: 'strong-negativity',
+      detail: `Sentiment ${signals.sentiment.score.toFixed(2)} ≤ ${policy.angryScore}.`,
+      evidence:
+        signals.sentiment.reasons
+          .map((reason) => reason.evidence)
+          .filter(Boolean)
+          .slice(0, 3)
+          .join(', ') || undefined,
+    });
+  } else if (signals.sentiment.score <= policy.worseningScore && signals.previousSentimentScores.length > 0) {
+    const previous = signals.previousSentimentScores[signals.previousSentimentScores.length - 1]!;
+    if (signals.sentiment.score < previous) {
+      add('handoff', 0.7, {
+        code: 'rising-negativity',
+        detail: `Sentiment fell from ${previous.toFixed(2)} to ${signals.sentiment.score.toFixed(2)} over the conversation.`,
+      });
+    }
+  }
+  if (signals.answer.abstained) {
+    add('offer', 0.6, {
+      code: 'no-answer',
+      detail: `The knowledge base has no confident answer: ${signals.answer.reasons[0]?.detail ?? 'abstained'}`,
+    });
+  }
+  if (signals.botTurns >= policy.maxBotTurns) {
+    add('offer', 0.6, {
+      code: 'bot-loop',
+      detail: `${signals.botTurns} bot replies have not resolved the conversation.`,
+    });
+  }
+  if (signals.tier === 'vip')
+    add('offer', 0.5, { code: 'vip', detail: 'VIP customer: a person is offered.' });
+
+  if (fired.length === 0) {
+    return {
+      value: 'continue',
+      confidence: round(signals.answer.abstained ? 0.5 : Math.max(0.5, signals.answer.confidence)),
+      reasons: [{ code: 'routine', detail: 'A routine message the bot can answer; no handoff rule fired.' }],
+    };
+  }
+  const value = fired.reduce<HandoffAction>(
+    (best, item) => (ACTION_RANK[item.action] > ACTION_RANK[best] ? item.action : best),
+    'continue',
+  );
+  // Independent reasons for the chosen action reinforce each other: 1 − Π(1 − strength).
+  const supporting = fired.filter((item) => item.action === value);
+  const confidence = 1 - supporting.reduce((product, item) => product * (1 - item.strength), 1);
+  const reasons = [...supporting, ...fired.filter((item) => item.action !== value)].map(
+    (item) => item.reason,
+  );
+  return { value, confidence: round(confidence), reasons };
+}
+
+function excerpt(text: string, index: number, length: number): string {
+  const start = Math.max(0, text.lastIndexOf(' ', Math.max(0, index - 15)) + 1);
+  const end = text.indexOf(' ', Math.min(text.length, index + length + 15));
+  return text
+    .slice(start, end === -1 ? text.length : end)
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

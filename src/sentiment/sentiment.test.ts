@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { SentimentResultSchema } from '../core/schemas.js';
+import { scoreSentiment } from './sentiment.js';
+
+describe('scoreSentiment', () => {
+  it.each([
+    ['Tilaukseni ei ole vieläkään tullut, vaikka lupasitte toimituksen eilen!', 'negative', 'still-not'],
+    ['Kiitos, tosi nopea toimitus!', 'positive', 'positive-word'],
+    ['ei ole hyvä', 'negative', 'negation'],
+    ['Palvelu oli surkeaa ja myöhässä 😡', 'negative', 'emoji'],
+    ['kiitti taas 👏', 'negative', 'sarcasm'],
+    ['Paketti ei tullut', 'negative', 'unmet-expectation'],
+    ['Olen todella pettynyt.', 'negative', 'negative-word'],
+    ['olen todella pettyny', 'negative', 'negative-word'],
+    ['mahtavaa palvelua, suosittelen', 'positive', 'positive-word'],
+    ['Missä tilaukseni on?', 'neutral', 'no-cues'],
+    ['Voisitteko kertoa laskun eräpäivän?', 'neutral', 'no-cues'],
+    ['Great service, thank you so much!', 'positive', 'positive-word'],
+    ['This is not good at all', 'negative', 'negation'],
+    ['The app crashes every time, TERRIBLE', 'negative', 'emphasis'],
+    ['thanks again for nothing 👏', 'negative', 'sarcasm'],
+    ['nobody answers', 'negative', 'unmet-expectation'],
+    ['Where is my order?', 'neutral', 'no-cues'],
+    ['I love it 😍', 'positive', 'emoji'],
+  ])('%s → %s (%s)', (text, label, cue) => {
+    const result = scoreSentiment(text);
+    expect(SentimentResultSchema.parse(result)).toEqual(result);
+    expect(result.value).toBe(label);
+    expect(result.reasons.map((reason) => reason.code)).toContain(cue);
+  });
+
+  it('is milder for negated criticism than for praise', () => {
+    expect(scoreSentiment('ei huono').score).toBeLessThan(scoreSentiment('hyvä').score);
+    expect(scoreSentiment('ei huono').score).toBeGreaterThan(0);
+  });
+
+  it('is stronger with intensifiers, exclamations and capitals', () => {
+    expect(scoreSentiment('todella huono').score).toBeLessThan(scoreSentiment('huono').score);
+    expect(scoreSentiment('huono!!!').score).toBeLessThan(scoreSentiment('huono').score);
+    expect(scoreSentiment('TERRIBLE service').score).toBeLessThan(scoreSentiment('terrible service').score);
+  });
+
+  it('does not let short entries catch longer words', () => {
+    expect(scoreSentiment('alennus').value).toBe('neutral');
+  });
+
+  it('stays in range on huge and odd input', () => {
+    const result = scoreSentiment('surkea '.repeat(3000));
+    expect(result.score).toBeGreaterThanOrEqual(-1);
+    expect(result.value).toBe('negative');
+    expect(scoreSentiment('').value).toBe('neutral');
+    expect(scoreSentiment('💩💩💩').value).toBe('negative');
+  });
+});
