@@ -1,0 +1,313 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { KaikuError } from '../core/errors.js';
+import { ChannelSchema, type MessageInput, type TriageResult } from '../core/schemas.js';
+import { createEngine, type Engine } from '../engine.js';
+import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
+
+/** Exit codes: 0 success, 1 a failure while running, 2 bad usage or input. */
+const EXIT_USAGE = 2;
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string };
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Record<string, OptionSpec>;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io): Promise<number>;
+}
+
+/** Where the CLI writes; replaceable in tests. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<string | undefined>;
+  color: boolean;
+}
+
+const engineOptions: Record<string, OptionSpec> = {
+  knowledge: {
+    type: 'string',
+    description: 'folder of Markdown articles (default: the bundled sample shop)',
+  },
+  intents: {
+    type: 'string',
+    description: 'intent examples (.jsonl) or a saved model (.json) (default: the sample intents)',
+  },
+};
+
+const COMMANDS: Record<string, Command> = {
+  triage: {
+    summary: 'Triage one message: language, intent, sentiment, urgency, route, answer and handoff.',
+    usage:
+      'kaiku triage [--json] [--channel <channel>] [--knowledge <dir>] [--intents <file>] <text…>\n       echo "text" | kaiku triage --json',
+    options: {
+      json: { type: 'boolean', description: 'print the TriageResult as JSON' },
+      channel: {
+        type: 'string',
+        description: `channel of the message: ${ChannelSchema.options.join(', ')} (default: chat)`,
+      },
+      ...engineOptions,
+    },
+    async run(values, positionals, io) {
+      let text: string | undefined = positionals.length > 0 ? positionals.join(' ') : await io.readStdin();
+      if (text === undefined) {
+        io.err(
+          'kaiku triage: no message text. Give it as arguments or on standard input, e.g. kaiku triage "Missä tilaukseni on?"',
+        );
+        return EXIT_USAGE;
+      }
+      text = text.replace(/\r?\n$/, '');
+      const engine = await engineFrom(values);
+      const result = await engine.handle({
+        channel: (values.channel as MessageInput['channel']) ?? 'chat',
+        text,
+      });
+      io.out(values.json ? JSON.stringify(result, null, 2) : formatTriage(result, io.color));
+      return 0;
+    },
+  },
+  demo: {
+    summary: 'Run the sample multi-channel conversations through the engine and print a readable report.',
+    usage: 'kaiku demo [--json] [--conversations <dir>] [--knowledge <dir>] [--intents <file>]',
+    options: {
+      json: { type: 'boolean', description: 'print every TriageResult as JSON lines' },
+      conversations: {
+        type: 'string',
+        description: 'folder of conversation .json files (default: the bundled samples)',
+      },
+      ...engineOptions,
+    },
+    async run(values, _positionals, io) {
+      const dir = (values.conversations as string | undefined) ?? SAMPLE_CONVERSATIONS_DIR;
+      const conversations = await loadConversations(dir);
+      const engine = await engineFrom(values);
+      const style = styler(io.color);
+      let answers = 0;
+      let handoffs = 0;
+      for (const conversation of conversations) {
+        if (!values.json) io.out(`\n${style.bold(`━━ ${conversation.title}`)}`);
+        for (const message of conversation.messages) {
+          const result = await engine.handle(message);
+          if (!result.answer.abstained) answers++;
+          if (result.packet) handoffs++;
+          if (values.json) io.out(JSON.stringify(result));
+          else io.out(formatTriage(result, io.color, message));
+        }
+      }
+      if (!values.json)
+        io.out(
+          `\n${style.bold('Summary')}: ${conversations.length} conversations, ${answers} cited answers, ${handoffs} handoff packets.`,
+        );
+      await engine.close();
+      return 0;
+    },
+  },
+};
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(generalHelp());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    io.out(pkg.version);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`kaiku: unknown command "${name}". Run "kaiku --help" for the list of commands.`);
+    return EXIT_USAGE;
+  }
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    const options = Object.fromEntries(
+      Object.entries(command.options).map(([key, { description: _description, ...spec }]) => [key, spec]),
+    );
+    parsed = parseArgs({
+      args: rest,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    io.err(`kaiku ${name}: ${(error as Error).message}\nUsage: ${command.usage}`);
+    return EXIT_USAGE;
+  }
+  if (parsed.values.help) {
+    io.out(commandHelp(name, command));
+    return 0;
+  }
+  try {
+    return await command.run(parsed.values, parsed.positionals, io);
+  } catch (error) {
+    if (error instanceof KaikuError) {
+      io.err(`kaiku ${name}: ${error.message}`);
+      // Provider and model failures are runtime failures; every other KaikuError is about what was asked.
+      return error.code === 'provider' || error.code === 'model_output' ? 1 : EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+function generalHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  return [
+    'kaiku — triage and answer customer-service messages, offline, in Finnish and English.',
+    '',
+    'Usage: kaiku <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Run "kaiku <command> --help" for a command\'s options.',
+  ].join('\n');
+}
+
+function commandHelp(name: string, command: Command): string {
+  const lines = Object.entries(command.options).map(([option, spec]) => {
+    const flag = `--${option}${spec.type === 'string' ? ` <value>` : ''}`;
+    return `  ${flag.padEnd(26)} ${spec.description}`;
+  });
+  return [
+    `kaiku ${name} — ${command.summary}`,
+    '',
+    `Usage: ${command.usage}`,
+    '',
+    'Options:',
+    ...lines,
+    `  ${'-h, --help'.padEnd(26)} show this help`,
+  ].join('\n');
+}
+
+async function engineFrom(values: Record<string, string | boolean | undefined>): Promise<Engine> {
+  return createEngine({
+    knowledge: (values.knowledge as string | undefined) ?? SAMPLE_KNOWLEDGE_DIR,
+    intents: (values.intents as string | undefined) ?? SAMPLE_INTENTS_FILE,
+  });
+}
+
+interface SampleConversation {
+  id: string;
+  title: string;
+  messages: MessageInput[];
+}
+
+async function loadConversations(dir: string): Promise<SampleConversation[]> {
+  let files: string[];
+  try {
+    files = (await readdir(dir)).filter((file) => file.endsWith('.json')).sort();
+  } catch (error) {
+    throw new KaikuError('not_found', `Cannot read the conversations folder "${dir}".`, {
+      cause: error,
+      hint: 'Pass --conversations <dir> with .json files.',
+    });
+  }
+  return Promise.all(
+    files.map(async (file) => {
+      const path = join(dir, file);
+      try {
+        return JSON.parse(await readFile(path, 'utf8')) as SampleConversation;
+      } catch (error) {
+        throw new KaikuError('invalid_input', `Conversation file ${path} is not valid JSON.`, {
+          cause: error,
+          hint: 'Fix the file or remove it.',
+        });
+      }
+    }),
+  );
+}
+
+function styler(color: boolean) {
+  const wrap = (code: string) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return {
+    bold: wrap('1'),
+    dim: wrap('2'),
+    red: wrap('31'),
+    green: wrap('32'),
+    yellow: wrap('33'),
+    cyan: wrap('36'),
+  };
+}
+
+function formatTriage(result: TriageResult, color: boolean, message?: MessageInput): string {
+  const style = styler(color);
+  const pct = (value: number) => `${Math.round(value * 100)}%`;
+  const lines: string[] = [];
+  if (message) {
+    const who = message.customer?.email ?? message.customer?.phone ?? message.customer?.handle ?? 'anonymous';
+    lines.push(
+      '',
+      `${style.cyan(`[${message.channel}]`)} ${style.dim(`${who} · ${String(message.receivedAt ?? '')}`)}`,
+      `  “${oneLine(message.text, 160)}”`,
+    );
+  }
+  const sentimentColor =
+    result.sentiment.value === 'negative'
+      ? style.red
+      : result.sentiment.value === 'positive'
+        ? style.green
+        : (text: string) => text;
+  lines.push(
+    `  language ${result.language.value} (${pct(result.language.confidence)}) · intent ${style.bold(result.intent.value)} (${pct(result.intent.confidence)}) · ` +
+      `sentiment ${sentimentColor(`${result.sentiment.value} ${result.sentiment.score.toFixed(2)}`)} · urgency ${result.urgency.value} · ` +
+      `queue ${result.route.queue}/${result.route.priority} · conversation ${result.conversationId.slice(0, 13)}`,
+  );
+  if (result.answer.abstained) {
+    lines.push(`  ${style.yellow('answer: abstained')} — ${result.answer.reasons[0]?.detail ?? ''}`);
+  } else {
+    const citation = result.answer.citations[0]!;
+    lines.push(
+      `  ${style.green('answer')} (${pct(result.answer.confidence)}): ${oneLine(result.answer.text ?? '', 220)}`,
+      `    cited: [${citation.id}/${citation.lang}] ${citation.title}${citation.url ? ` ${citation.url}` : ''}`,
+    );
+  }
+  const handoffColor =
+    result.handoff.value === 'handoff'
+      ? style.red
+      : result.handoff.value === 'offer'
+        ? style.yellow
+        : style.green;
+  lines.push(
+    `  handoff: ${handoffColor(result.handoff.value)} (${pct(result.handoff.confidence)}) — ${result.handoff.reasons.map((reason) => `${reason.code}${reason.evidence ? ` “${oneLine(reason.evidence, 50)}”` : ''}`).join('; ')}`,
+  );
+  if (result.packet) {
+    const packet = result.packet;
+    lines.push(
+      `  ${style.bold(`handoff packet ${packet.reference}`)} → ${packet.queue}/${packet.priority}, SLA due ${packet.slaDueAt}, channels ${packet.channels.join(' → ')}, ${packet.timeline.length} timeline entries`,
+      `    customer: ${packet.customer.name ?? packet.customer.id} [${packet.customer.identities.map((identity) => `${identity.kind} ${identity.value}`).join(', ')}]`,
+      `    issue: ${oneLine(packet.summary.issue, 200)}`,
+      `    wants: ${oneLine(packet.summary.customerWants, 200)}`,
+      `    key facts: ${packet.keyFacts.map((fact) => `${fact.kind}=${fact.value}`).join(', ') || '(none)'}`,
+      `    sentiment: ${packet.sentimentTrajectory.map((point) => point.score.toFixed(2)).join(' → ')}`,
+      `    next step: ${packet.suggestedNextStep}`,
+    );
+  }
+  lines.push(`  ${style.dim('reply:')} ${oneLine(result.reply, 260)}`);
+  return lines.join('\n');
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    async readStdin() {
+      if (process.stdin.isTTY) return undefined;
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+}

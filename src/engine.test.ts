@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from './core/errors.js';
+import { HandoffPacketSchema, TriageResultSchema, type MessageInput } from './core/schemas.js';
+import { createEngine, type Engine } from './engine.js';
+import { SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from './sample.js';
+import { trainIntentModel, type IntentExample } from './classify/intent.js';
+import { createFixedClock } from './testing/index.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createEngine({
+    knowledge: SAMPLE_KNOWLEDGE_DIR,
+    intents: SAMPLE_INTENTS_FILE,
+    clock: createFixedClock('2026-11-23T08:00:00Z'),
+  });
+});
+
+describe('engine.handle', () => {
+  it('triages the Finnish late-delivery complaint end to end', async () => {
+    const result = await engine.handle({
+      channel: 'chat',
+      text: 'Tilaukseni ei ole vieläkään tullut, vaikka lupasitte toimituksen eilen!',
+    });
+    expect(TriageResultSchema.parse(result)).toEqual(result);
+    expect(result.language.value).toBe('fi');
+    expect(result.sentiment.value).toBe('negative');
+    expect(result.intent.confidence).toBeGreaterThanOrEqual(0);
+    expect(result.intent.confidence).toBeLessThanOrEqual(1);
+    expect(['low', 'normal', 'high', 'critical']).toContain(result.urgency.value);
+    expect(result.handoff.reasons.length).toBeGreaterThan(0);
+  });
+
+  it('answers a routine question with a citation in the customer language', async () => {
+    const result = await engine.handle({
+      channel: 'chat',
+      customer: { email: 'routine@example.com' },
+      text: 'Kuinka kauan paketti odottaa noutopisteessä?',
+    });
+    expect(result.answer.abstained).toBe(false);
+    expect(result.answer.citations[0]).toMatchObject({ id: 'pickup-point-parcel', lang: 'fi' });
+    expect(result.handoff.value).toBe('continue');
+    expect(result.reply).toContain(result.answer.text!);
+    expect(result.packet).toBeUndefined();
+  });
+
+  it('abstains on an out-of-domain question and offers a human', async () => {
+    const result = await engine.handle({ channel: 'chat', text: 'mikä on Ranskan pääkaupunki' });
+    expect(result.answer.abstained).toBe(true);
+    expect(result.answer.reasons[0]!.code).toBe('not-covered');
+    expect(result.handoff.value).toBe('offer');
+  });
+
+  it("joins a customer's chat, email and call into one conversation and hands over with a packet", async () => {
+    const conversation = JSON.parse(
+      readFileSync(
+        new URL('../knowledge/conversations/fi-late-order-escalation.json', import.meta.url),
+        'utf8',
+      ),
+    ) as { messages: MessageInput[] };
+    const fresh = await createEngine({ knowledge: engine.knowledge, intents: engine.intents });
+    const results = [];
+    for (const message of conversation.messages) results.push(await fresh.handle(message));
+    expect(new Set(results.map((result) => result.conversationId)).size).toBe(1);
+    expect(new Set(results.map((result) => result.customerId)).size).toBe(1);
+    const last = results[results.length - 1]!;
+    expect(last.handoff.value).toBe('handoff');
+    expect(last.handoff.reasons.map((reason) => reason.code)).toContain('asks-for-human');
+    const packet = HandoffPacketSchema.parse(last.packet);
+    expect(packet.channels).toEqual(['chat', 'email', 'phone']);
+    expect(packet.keyFacts.map((fact) => fact.value)).toEqual(
+      expect.arrayContaining(['LU-482913', '189,90 €', '28.11.2026']),
+    );
+    expect(packet.timeline.filter((entry) => entry.author === 'customer')).toHaveLength(4);
+    expect(packet.summary.alreadyAnswered.length).toBeGreaterThan(0);
+    expect(packet.acknowledgement).toContain(packet.reference);
+    expect(packet.language).toBe('fi');
+    const record = (await fresh.conversation(last.conversationId))!;
+    expect(record.conversation.status).toBe('handed_off');
+    expect(record.events.filter((event) => event.type === 'handed_off')).toHaveLength(1);
+  });
+
+  it('hands a safety case to the safety queue at top priority', async () => {
+    const result = await engine.handle({
+      channel: 'chat',
+      customer: { email: 'safety@example.com' },
+      text: 'Vedenkeitin alkoi savuta ja lapsi sai palovamman, mitä teen?',
+    });
+    expect(result.urgency.value).toBe('critical');
+    expect(result.route).toMatchObject({ queue: 'safety', priority: 'p1' });
+    expect(result.packet!.slaDueAt).toBe('2026-11-23T08:15:00.000Z');
+  });
+
+  it('follows the conversation language for a message too short to tell', async () => {
+    const first = await engine.handle({
+      channel: 'chat',
+      customer: { email: 'short@example.com' },
+      text: 'Missä mun tilaus on, tilasin viime viikolla?',
+    });
+    const second = await engine.handle({
+      channel: 'chat',
+      customer: { email: 'short@example.com' },
+      text: 'ok',
+    });
+    expect(second.conversationId).toBe(first.conversationId);
+    expect(second.language.value).toBe('fi');
+    expect(second.language.reasons[0]!.code).toBe('conversation-language');
+  });
+
+  it.each([
+    [{ text: 'hei' }, 'channel'],
+    [{ channel: 'chat' }, 'text'],
+    [{ channel: 'chat', text: '' }, 'text'],
+    [{ channel: 'chat', text: 'x'.repeat(20_001) }, 'text'],
+    [null, '(root)'],
+  ])('rejects %j with an InvalidInputError naming %s', async (input, field) => {
+    const error = await engine.handle(input as MessageInput).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).field).toBe(field);
+  });
+
+  it('rethrows an abort as it is', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled by caller'));
+    await expect(
+      engine.handle({ channel: 'chat', text: 'hei' }, { signal: controller.signal }),
+    ).rejects.toThrow('cancelled by caller');
+  });
+
+  it('works with no knowledge base and no intents, saying so', async () => {
+    const bare = await createEngine();
+    const result = await bare.handle({ channel: 'sms', text: 'Where is my order?' });
+    expect(result.intent.value).toBe('unknown');
+    expect(result.answer.reasons[0]!.code).toBe('no-knowledge-base');
+    expect(TriageResultSchema.parse(result)).toEqual(result);
+  });
+
+  it('accepts a trained model and examples directly', async () => {
+    const examples = readFileSync(SAMPLE_INTENTS_FILE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as IntentExample);
+    const fromModel = await createEngine({ intents: trainIntentModel(examples) });
+    const fromExamples = await createEngine({ intents: examples });
+    expect(fromModel.intents!.labels).toEqual(fromExamples.intents!.labels);
+  });
+
+  it.each([
+    [{ knowledge: '/no/such/dir' }, /Cannot read the knowledge base folder/],
+    [{ intents: '/no/such/file.jsonl' }, /Cannot read/],
+    [{ timeZone: 'Mars/Olympus' }, /IANA time zone/],
+    [{ knowledge: {} as never }, /"knowledge" must be/],
+  ])('fails clearly on bad configuration %#', async (options, message) => {
+    await expect(createEngine(options)).rejects.toThrow(message);
+  });
+});

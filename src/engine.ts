@@ -1,0 +1,457 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  UNKNOWN_INTENT,
+  loadIntentModel,
+  trainIntentModel,
+  type IntentExample,
+  type IntentModel,
+} from './classify/intent.js';
+import { DEFAULT_ROUTING, routeMessage, type RoutingTable } from './classify/route.js';
+import { ConfigurationError, InvalidInputError, KaikuError, throwIfAborted } from './core/errors.js';
+import { normalizeEmail, normalizePhone } from './core/identity.js';
+import { loadLanguageDetector } from './core/language.js';
+import type { ConversationRecord, ConversationStore } from './core/ports.js';
+import {
+  MessageInputSchema,
+  type Answer,
+  type CustomerIdentity,
+  type IntentResult,
+  type Language,
+  type LanguageResult,
+  type MessageInput,
+  type TriageResult,
+} from './core/schemas.js';
+import { normalizeText } from './core/text.js';
+import { parseInput } from './core/validate.js';
+import { buildHandoffPacket } from './handoff/packet.js';
+import { DEFAULT_HANDOFF_POLICY, decideHandoff, type HandoffPolicy } from './handoff/policy.js';
+import { createKnowledgeBase, type KnowledgeBase, type KnowledgeBaseOptions } from './retrieve/answer.js';
+import { loadArticles } from './retrieve/knowledge.js';
+import { scoreSentiment } from './sentiment/sentiment.js';
+import { scoreUrgency } from './sentiment/urgency.js';
+import { createMemoryStore } from './store/memory.js';
+
+/** Where the engine reads the time. Inject a fixed clock for reproducible tests and replays. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /**
+   * The knowledge base: a folder of Markdown articles, or one built with `createKnowledgeBase()`. Without one,
+   * every answer abstains with the reason `no-knowledge-base`.
+   */
+  knowledge?: string | KnowledgeBase;
+  /** Options for the knowledge base built from a folder. */
+  knowledgeOptions?: KnowledgeBaseOptions;
+  /**
+   * Intents: a trained model, labelled examples to train one on, or a JSONL file of `{text, label, lang?}`.
+   * Without them every intent is `unknown`.
+   */
+  intents?: IntentModel | readonly IntentExample[] | string;
+  /** @default an in-memory store */
+  store?: ConversationStore;
+  /** @default the system clock */
+  clock?: Clock;
+  routing?: RoutingTable;
+  handoffPolicy?: Partial<HandoffPolicy>;
+  /**
+   * A message from a known customer within this long of their last message joins that conversation, on any
+   * channel.
+   * @default 7 days
+   */
+  joinWindowMs?: number;
+  /** Language used when a message's own language cannot be told and the conversation has none. @default "fi" */
+  defaultLanguage?: 'fi' | 'en';
+  /** Time zone of times shown to customers. @default "Europe/Helsinki" */
+  timeZone?: string;
+  /** Makes message ids when the input has none. @default crypto.randomUUID */
+  generateId?: () => string;
+}
+
+/** Options of one {@link Engine.handle} call. */
+export interface HandleOptions {
+  signal?: AbortSignal;
+}
+
+/** The wired pipeline. Create it with {@link createEngine}. */
+export interface Engine {
+  /**
+   * Runs one customer message through every stage: records it in its conversation, detects language, intent,
+   * sentiment and urgency, routes it, answers from the knowledge base or abstains, and decides on handoff,
+   * building the packet when a human takes over. Throws {@link InvalidInputError} naming the bad field.
+   */
+  handle(message: MessageInput, options?: HandleOptions): Promise<TriageResult>;
+  /** A conversation with its messages and events, or undefined. */
+  conversation(conversationId: string): Promise<ConversationRecord | undefined>;
+  readonly store: ConversationStore;
+  readonly knowledge: KnowledgeBase | undefined;
+  readonly intents: IntentModel | undefined;
+  /** Closes the store. */
+  close(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Builds the pipeline with offline defaults: loads the knowledge base and language model, trains the intent model
+ * from examples if given, and wires an in-memory store unless you pass one.
+ * @example
+ * const engine = await createEngine({ knowledge: SAMPLE_KNOWLEDGE_DIR, intents: SAMPLE_INTENTS_FILE });
+ * const result = await engine.handle({ channel: 'chat', customer: { email: 'maija@example.com' }, text: 'Missä tilaukseni on?' });
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const clock = options.clock ?? { now: () => new Date() };
+  const store = options.store ?? createMemoryStore();
+  const routing = options.routing ?? DEFAULT_ROUTING;
+  const policy: HandoffPolicy = { ...DEFAULT_HANDOFF_POLICY, ...options.handoffPolicy };
+  const joinWindowMs = options.joinWindowMs ?? 7 * DAY_MS;
+  const defaultLanguage = options.defaultLanguage ?? 'fi';
+  const timeZone = options.timeZone ?? 'Europe/Helsinki';
+  const generateId = options.generateId ?? (() => `msg_${randomUUID()}`);
+  validateTimeZone(timeZone);
+
+  const [knowledge, intents, languages] = await Promise.all([
+    resolveKnowledge(options.knowledge, options.knowledgeOptions),
+    resolveIntents(options.intents),
+    loadLanguageDetector(),
+  ]);
+
+  return {
+    store,
+    knowledge,
+    intents,
+    conversation: (id) => store.get(id),
+    close: () => store.close(),
+    async handle(input, handleOptions = {}) {
+      const { signal } = handleOptions;
+      throwIfAborted(signal);
+      const message = parseInput(
+        MessageInputSchema,
+        input,
+        'message',
+        'A message needs at least { channel, text }.',
+      );
+      const text = normalizeText(message.text);
+      const receivedAt = message.receivedAt
+        ? new Date(message.receivedAt).toISOString()
+        : clock.now().toISOString();
+      const customer = withSignatureIdentities(message.customer, message.channel, message.text);
+
+      const recorded = await store.record(
+        {
+          id: message.id ?? generateId(),
+          channel: message.channel,
+          author: 'customer',
+          text,
+          receivedAt,
+          customer: customer ?? {},
+          ...(message.conversationId ? { conversationId: message.conversationId } : {}),
+          ...(message.metadata ? { metadata: message.metadata } : {}),
+        },
+        { joinWindowMs },
+      );
+      const conversationId = recorded.conversation.id;
+      const history = (await store.get(conversationId))!;
+      const earlierCustomer = history.messages.filter(
+        (item) => item.author === 'customer' && item.id !== recorded.message.id,
+      );
+      throwIfAborted(signal);
+
+      const language = resolveLanguage(
+        languages.detect(text),
+        earlierCustomer.map((item) => languages.detect(item.text).value),
+        defaultLanguage,
+      );
+      const replyLanguage: 'fi' | 'en' =
+        language.value === 'fi' || language.value === 'en' ? language.value : defaultLanguage;
+      const intent: IntentResult = intents
+        ? intents.predict(text, { lang: language.value })
+        : {
+            value: UNKNOWN_INTENT,
+            confidence: 0,
+            alternatives: [],
+            reasons: [{ code: 'no-intent-model', detail: 'No intent model is configured.' }],
+          };
+      const sentiment = scoreSentiment(text);
+      const previousSentimentScores = earlierCustomer.map((item) => scoreSentiment(item.text).score);
+      const urgency = scoreUrgency(text, {
+        previousCustomerMessages: earlierCustomer.length,
+        sentiment,
+        tier: recorded.customer.tier,
+      });
+      const route = routeMessage(
+        {
+          intent: intent.value,
+          urgency: urgency.value,
+          safety: urgency.reasons.some((reason) => reason.code === 'safety'),
+        },
+        routing,
+      );
+      const answer: Answer = knowledge
+        ? knowledge.answer(text, { lang: replyLanguage })
+        : {
+            abstained: true,
+            text: null,
+            citations: [],
+            confidence: 0,
+            language: replyLanguage,
+            reasons: [{ code: 'no-knowledge-base', detail: 'No knowledge base is configured.' }],
+          };
+      const handoff = decideHandoff(
+        {
+          text,
+          intent,
+          sentiment,
+          urgency,
+          answer,
+          previousSentimentScores,
+          botTurns: history.messages.filter((item) => item.author === 'bot').length,
+          tier: recorded.customer.tier,
+          alreadyHandedOff: recorded.conversation.status === 'handed_off',
+        },
+        policy,
+      );
+
+      const now = new Date(receivedAt);
+      await store.appendEvent({
+        conversationId,
+        type: 'triaged',
+        at: receivedAt,
+        data: {
+          messageId: recorded.message.id,
+          intent: intent.value,
+          urgency: urgency.value,
+          handoff: handoff.value,
+        },
+      });
+      let packet: TriageResult['packet'];
+      let reply: string;
+      if (handoff.value === 'handoff') {
+        packet = buildHandoffPacket({
+          record: (await store.get(conversationId))!,
+          language: replyLanguage,
+          intent: intent.value,
+          urgency: urgency.value,
+          route,
+          reasons: handoff.reasons,
+          now,
+          timeZone,
+        });
+        reply = packet.acknowledgement;
+        if (recorded.conversation.status !== 'handed_off') {
+          await store.setStatus(conversationId, 'handed_off');
+          await store.appendEvent({
+            conversationId,
+            type: 'handed_off',
+            at: receivedAt,
+            data: {
+              reference: packet.reference,
+              queue: route.queue,
+              reasons: handoff.reasons.map((reason) => reason.code),
+            },
+          });
+        }
+      } else {
+        reply = composeReply(answer, handoff.value === 'offer', replyLanguage);
+        if (!answer.abstained) {
+          await store.appendEvent({
+            conversationId,
+            type: 'answered',
+            at: receivedAt,
+            data: {
+              messageId: recorded.message.id,
+              citations: answer.citations.map((citation) => citation.id),
+            },
+          });
+        }
+      }
+      // The bot's reply is part of the conversation: the next agent must see what the customer was told.
+      await store.append({
+        id: `${recorded.message.id}:reply`,
+        conversationId,
+        author: 'bot',
+        channel: message.channel,
+        text: reply,
+        receivedAt,
+      });
+
+      return {
+        messageId: recorded.message.id,
+        conversationId,
+        customerId: recorded.customer.id,
+        channel: message.channel,
+        language,
+        intent,
+        sentiment,
+        urgency,
+        route,
+        answer,
+        handoff,
+        ...(packet ? { packet } : {}),
+        reply,
+      };
+    },
+  };
+}
+
+// A message too short to tell its language follows the conversation's; a new one, the default.
+function resolveLanguage(
+  detected: LanguageResult,
+  earlier: readonly Language[],
+  fallback: 'fi' | 'en',
+): LanguageResult {
+  if (detected.confidence >= 0.6 && detected.value !== 'other') return detected;
+  const known = earlier.filter((lang) => lang !== 'other');
+  const previous = known[known.length - 1];
+  if (previous) {
+    return {
+      value: previous,
+      confidence: 0.6,
+      reasons: [
+        {
+          code: 'conversation-language',
+          detail: `Too little text to be sure (${detected.value} ${detected.confidence.toFixed(2)}); the conversation so far is in ${previous}.`,
+        },
+        ...detected.reasons,
+      ],
+    };
+  }
+  if (detected.value === 'other' || detected.value === 'sv') return detected;
+  return detected.confidence > 0
+    ? detected
+    : {
+        value: fallback,
+        confidence: 0,
+        reasons: [{ code: 'default-language', detail: `Defaulting to ${fallback}.` }, ...detected.reasons],
+      };
+}
+
+function composeReply(answer: Answer, offerHuman: boolean, lang: 'fi' | 'en'): string {
+  const finnish = lang === 'fi';
+  const parts: string[] = [];
+  if (!answer.abstained && answer.text) {
+    const source = answer.citations[0];
+    parts.push(answer.text);
+    if (source)
+      parts.push(
+        finnish
+          ? `Lähde: ${source.title}${source.url ? ` (${source.url})` : ''}`
+          : `Source: ${source.title}${source.url ? ` (${source.url})` : ''}`,
+      );
+  } else {
+    parts.push(
+      finnish
+        ? 'En löytänyt tähän varmaa vastausta ohjeistamme.'
+        : "I couldn't find a reliable answer to this in our help articles.",
+    );
+  }
+  if (offerHuman || answer.abstained) {
+    parts.push(
+      finnish
+        ? 'Haluatko, että asiakaspalvelijamme jatkaa asiaa kanssasi?'
+        : 'Would you like one of our agents to take this further with you?',
+    );
+  }
+  return parts.join('\n');
+}
+
+const SIGNATURE_EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
+const SIGNATURE_PHONE = /^\s*(?:puh\.?|tel\.?|phone:?|p\.)?\s*(\+?\d[\d\s().-]{6,}\d)\s*$/i;
+
+/**
+ * An email's signature (its last lines) names the sender's own phone and address; they join the customer's
+ * identities so a later call from that number continues the same conversation. Numbers mentioned elsewhere in
+ * the text are not identities.
+ */
+function withSignatureIdentities(
+  customer: CustomerIdentity | undefined,
+  channel: string,
+  text: string,
+): CustomerIdentity | undefined {
+  if (channel !== 'email') return customer;
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-4);
+  const found: CustomerIdentity = { ...customer };
+  for (const line of lines) {
+    const phone = SIGNATURE_PHONE.exec(line);
+    if (phone && !found.phone) found.phone = normalizePhone(phone[1]!);
+    const email = SIGNATURE_EMAIL.exec(line);
+    if (email && !found.email && line.length < 80) found.email = normalizeEmail(email[0]);
+  }
+  return Object.keys(found).length > 0 ? found : undefined;
+}
+
+async function resolveKnowledge(
+  knowledge: EngineOptions['knowledge'],
+  options: KnowledgeBaseOptions | undefined,
+): Promise<KnowledgeBase | undefined> {
+  if (knowledge === undefined) return undefined;
+  if (typeof knowledge === 'string') return createKnowledgeBase(await loadArticles(knowledge), options);
+  if (typeof knowledge.answer !== 'function') {
+    throw new ConfigurationError(
+      '"knowledge" must be a folder path or a knowledge base from createKnowledgeBase().',
+    );
+  }
+  return knowledge;
+}
+
+async function resolveIntents(intents: EngineOptions['intents']): Promise<IntentModel | undefined> {
+  if (intents === undefined) return undefined;
+  if (typeof intents === 'string') {
+    if (intents.endsWith('.json')) return loadIntentModel(JSON.parse(await readText(intents)));
+    return trainIntentModel(parseJsonl(await readText(intents), intents) as IntentExample[]);
+  }
+  if (Array.isArray(intents)) return trainIntentModel(intents);
+  if (typeof (intents as IntentModel).predict !== 'function') {
+    throw new ConfigurationError(
+      '"intents" must be a trained model, an array of examples or a path to a .jsonl or .json file.',
+    );
+  }
+  return intents as IntentModel;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new KaikuError('not_found', `Cannot read "${path}".`, { cause: error, hint: 'Check the path.' });
+  }
+}
+
+/** Parses JSON Lines, naming the line of any that is not JSON. */
+export function parseJsonl(text: string, source = '(text)'): unknown[] {
+  const records: unknown[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      records.push(JSON.parse(line));
+    } catch (error) {
+      throw new InvalidInputError(
+        `Line ${index + 1} of ${source} is not valid JSON.`,
+        [{ path: [index], message: 'invalid JSON' }],
+        {
+          cause: error,
+          hint: 'Each line must be one JSON object.',
+        },
+      );
+    }
+  });
+  return records;
+}
+
+function validateTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch (error) {
+    throw new ConfigurationError(
+      `"timeZone" must be an IANA time zone such as "Europe/Helsinki"; received "${timeZone}".`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * kaiku: triage and answer customer-service messages offline, in Finnish and English.
+ * @packageDocumentation
+ */
+export { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from './sample.js';
+export {
+  createEngine,
+  parseJsonl,
+  type Clock,
+  type Engine,
+  type EngineOptions,
+  type HandleOptions,
+} from './engine.js';
+
+export {
+  KaikuError,
+  InvalidInputError,
+  ConfigurationError,
+  ProviderError,
+  ModelOutputError,
+  type KaikuErrorCode,
+  type KaikuErrorOptions,
+  type InputIssue,
+} from './core/errors.js';
+
+export {
+  MAX_TEXT_CHARS,
+  AnswerSchema,
+  AuthorSchema,
+  ChannelSchema,
+  CitationSchema,
+  ConversationSchema,
+  ConversationStatusSchema,
+  CustomerIdentitySchema,
+  CustomerSchema,
+  HandoffActionSchema,
+  HandoffDecisionSchema,
+  HandoffPacketSchema,
+  IdentitySchema,
+  IntentResultSchema,
+  KeyFactSchema,
+  LanguageResultSchema,
+  LanguageSchema,
+  MessageInputSchema,
+  MessageSchema,
+  PrioritySchema,
+  ReasonSchema,
+  RouteSchema,
+  SentimentLabelSchema,
+  SentimentResultSchema,
+  TimelineEntrySchema,
+  TriageResultSchema,
+  UrgencyLevelSchema,
+  UrgencyResultSchema,
+  type Answer,
+  type Author,
+  type Channel,
+  type Citation,
+  type Conversation,
+  type ConversationStatus,
+  type Customer,
+  type CustomerIdentity,
+  type HandoffAction,
+  type HandoffDecision,
+  type HandoffPacket,
+  type Identity,
+  type IntentResult,
+  type KeyFact,
+  type Language,
+  type LanguageResult,
+  type Message,
+  type MessageInput,
+  type Priority,
+  type Reason,
+  type Route,
+  type SentimentLabel,
+  type SentimentResult,
+  type TimelineEntry,
+  type TriageResult,
+  type UrgencyLevel,
+  type UrgencyResult,
+} from './core/schemas.js';
+
+export type {
+  CallOptions,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  ChatTurn,
+  ConversationEvent,
+  ConversationRecord,
+  ConversationStore,
+  Embedder,
+  IncomingMessage,
+  RecordResult,
+  VectorIndex,
+  VectorRecord,
+} from './core/ports.js';
+
+export { analyze, fold, isStopWord, normalizeText, stem, tokenize } from './core/text.js';
+export { loadLanguageDetector, type LanguageDetector } from './core/language.js';
+export { identitiesOf, normalizeEmail, normalizeHandle, normalizePhone } from './core/identity.js';
+
+export {
+  loadIntentModel,
+  trainIntentModel,
+  IntentExampleSchema,
+  SavedIntentModelSchema,
+  UNKNOWN_INTENT,
+  type IntentExample,
+  type IntentModel,
+  type SavedIntentModel,
+  type TrainIntentOptions,
+} from './classify/intent.js';
+export { DEFAULT_ROUTING, routeMessage, type RoutingTable } from './classify/route.js';
+
+export { scoreSentiment, type SentimentOptions } from './sentiment/sentiment.js';
+export { scoreUrgency, type UrgencyContext, type UrgencySignal } from './sentiment/urgency.js';
+
+export {
+  ArticleMetaSchema,
+  chunkArticle,
+  loadArticles,
+  parseArticle,
+  plainText,
+  type Article,
+  type ArticleMeta,
+  type Chunk,
+} from './retrieve/knowledge.js';
+export {
+  createLexicalIndex,
+  type LexicalHit,
+  type LexicalIndex,
+  type LexicalIndexOptions,
+} from './retrieve/lexical.js';
+export {
+  createKnowledgeBase,
+  splitSentences,
+  type AnswerOptions,
+  type KnowledgeBase,
+  type KnowledgeBaseOptions,
+} from './retrieve/answer.js';
+
+export {
+  DEFAULT_HANDOFF_POLICY,
+  decideHandoff,
+  type HandoffPolicy,
+  type HandoffSignals,
+} from './handoff/policy.js';
+export {
+  acknowledge,
+  buildHandoffPacket,
+  estimateReplyTime,
+  extractKeyFacts,
+  referenceFor,
+  type PacketInput,
+} from './handoff/packet.js';
+
+export { createMemoryStore, type MemoryStoreOptions } from './store/memory.js';
