@@ -4,6 +4,7 @@ import type { IntentResult, Language, Reason } from '../core/schemas.js';
 import { LanguageSchema } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
 import { extractFeatures, featureIdf, type SparseVector } from './features.js';
+import { round3 } from '../core/text.js';
 
 /** The label an intent model returns when no intent is likely enough. */
 export const UNKNOWN_INTENT = 'unknown';
@@ -261,7 +262,7 @@ function createModel(model: Weights & { minConfidence: number; temperature: numb
       const probabilities = new Float64Array(classes);
       scoreInto(vector, weights, biasArray, classes, probabilities, 1);
       softmaxInPlace(probabilities, temperature);
-      const ranked = Array.from(probabilities, (p, c) => ({ label: labels[c]!, confidence: round(p) })).sort(
+      const ranked = Array.from(probabilities, (p, c) => ({ label: labels[c]!, confidence: round3(p) })).sort(
         (a, b) => b.confidence - a.confidence,
       );
       const best = ranked[0]!;
@@ -317,7 +318,7 @@ function explainFeatures(
       top.length > 0
         ? `Strongest evidence: ${[...new Set(top)].join(', ')}`
         : 'No feature of the text was seen in training.',
-    weight: round(contributions.slice(0, 5).reduce((sum, item) => sum + item.value, 0)),
+    weight: round3(contributions.slice(0, 5).reduce((sum, item) => sum + item.value, 0)),
   };
 }
 
@@ -380,8 +381,4 @@ function positiveInteger(value: number, name: string): number {
     ]);
   }
   return value;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

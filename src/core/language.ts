@@ -1,5 +1,5 @@
 import type { Language, LanguageResult, Reason } from './schemas.js';
-import { fold, stopWordShare, tokenize } from './text.js';
+import { fold, round3, stopWordShare, tokenize } from './text.js';
 
 /** Detects the language of a text. Obtain one with {@link loadLanguageDetector}. */
 export interface LanguageDetector {
@@ -86,7 +86,7 @@ export function createLanguageDetector(model: Pick<EldLike, 'detect'>): Language
           weight: FUNCTION_WORD_WEIGHT * functionShare,
         });
       }
-      return { value: best, confidence: round(probabilities[best]), reasons };
+      return { value: best, confidence: round3(probabilities[best]), reasons };
     },
   };
 }
@@ -98,8 +98,4 @@ function softmax(scores: Record<Language, number>, temperature: number): Record<
   );
   const total = entries.reduce((sum, [, value]) => sum + value, 0);
   return Object.fromEntries(entries.map(([key, value]) => [key, value / total])) as Record<Language, number>;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

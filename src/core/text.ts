@@ -121,3 +121,22 @@ export function analyze(text: string, lang: Language): string[] {
   }
   return terms;
 }
+
+/** Rounds to three decimals: scores and confidences are reported at that precision. */
+export function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/**
+ * The words around a match, for quoting evidence: `text[index, index + length)` widened by about `padding`
+ * characters to whole words, on one line. Offsets from a folded copy of NFC text map back unchanged, since
+ * folding the Finnish letters keeps the length.
+ */
+export function excerptAround(text: string, index: number, length: number, padding = 20): string {
+  const start = Math.max(0, text.lastIndexOf(' ', Math.max(0, index - padding)) + 1);
+  const end = text.indexOf(' ', Math.min(text.length, index + length + padding));
+  return text
+    .slice(start, end === -1 ? text.length : end)
+    .replace(/\s+/g, ' ')
+    .trim();
+}

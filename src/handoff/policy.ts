@@ -7,7 +7,7 @@ import type {
   SentimentResult,
   UrgencyResult,
 } from '../core/schemas.js';
-import { fold } from '../core/text.js';
+import { excerptAround, fold, round3 } from '../core/text.js';
 
 /** Everything the handoff policy looks at. Gather it with the other stages; the policy itself does no I/O. */
 export interface HandoffSignals {
@@ -79,6 +79,8 @@ const SENSITIVE_TOPICS: readonly { code: string; pattern: RegExp; detail: string
   },
 ];
 
+const THREATS: Readonly<Record<string, string>> = { legal: 'legal-threat', media: 'media-threat' };
+
 const ACTION_RANK: Record<HandoffAction, number> = { continue: 0, offer: 1, handoff: 2 };
 
 /**
@@ -101,7 +103,7 @@ export function decideHandoff(
     add('handoff', 0.95, {
       code: 'asks-for-human',
       detail: 'The customer asks for a person.',
-      evidence: excerpt(signals.text, asked.index, asked[0].length),
+      evidence: excerptAround(signals.text, asked.index, asked[0].length),
     });
   } else if (
     signals.intent.value === policy.humanIntent &&
@@ -130,7 +132,17 @@ export function decideHandoff(
       add('handoff', 0.85, {
         code: topic.code,
         detail: `The message raises ${topic.detail}.`,
-        evidence: excerpt(signals.text, match.index, match[0].length),
+        evidence: excerptAround(signals.text, match.index, match[0].length),
+      });
+  }
+  // Threats are found once, by urgency scoring; here they decide who handles the case.
+  for (const reason of signals.urgency.reasons) {
+    const threat = THREATS[reason.code];
+    if (threat)
+      add('handoff', 0.85, {
+        code: threat,
+        detail: `The message raises a ${reason.code} threat.`,
+        evidence: reason.evidence,
       });
   }
   if (signals.urgency.value === 'critical') {
@@ -184,7 +196,7 @@ export function decideHandoff(
   if (fired.length === 0) {
     return {
       value: 'continue',
-      confidence: round(signals.answer.abstained ? 0.5 : Math.max(0.5, signals.answer.confidence)),
+      confidence: round3(signals.answer.abstained ? 0.5 : Math.max(0.5, signals.answer.confidence)),
       reasons: [{ code: 'routine', detail: 'A routine message the bot can answer; no handoff rule fired.' }],
     };
   }
@@ -198,18 +210,5 @@ export function decideHandoff(
   const reasons = [...supporting, ...fired.filter((item) => item.action !== value)].map(
     (item) => item.reason,
   );
-  return { value, confidence: round(confidence), reasons };
-}
-
-function excerpt(text: string, index: number, length: number): string {
-  const start = Math.max(0, text.lastIndexOf(' ', Math.max(0, index - 15)) + 1);
-  const end = text.indexOf(' ', Math.min(text.length, index + length + 15));
-  return text
-    .slice(start, end === -1 ? text.length : end)
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
+  return { value, confidence: round3(confidence), reasons };
 }

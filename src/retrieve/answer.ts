@@ -1,6 +1,7 @@
 import type { Answer, Citation, Language, Reason } from '../core/schemas.js';
 import { chunkArticle, type Article, type Chunk } from './knowledge.js';
 import { createLexicalIndex, type LexicalHit, type LexicalIndex } from './lexical.js';
+import { round3 } from '../core/text.js';
 
 // Weight of a question term that no passage contains, relative to a known term of the same IDF.
 const UNSEEN_TERM_WEIGHT = 0.35;
@@ -128,7 +129,7 @@ export function createKnowledgeBase(
       }
       if (!best || confidence < minConfidence) {
         const missing = terms.filter((term) => !matched.includes(term));
-        return abstain(lang, round(confidence), [
+        return abstain(lang, round3(confidence), [
           {
             code: 'not-covered',
             detail: `The knowledge base does not cover this question (coverage ${confidence.toFixed(2)} < ${minConfidence}); unmatched terms: ${missing.slice(0, 6).join(', ')}.`,
@@ -143,14 +144,14 @@ export function createKnowledgeBase(
         title: best.chunk.title,
         url: best.chunk.url,
         snippet: text,
-        score: round(best.score),
+        score: round3(best.score),
       };
       const reasons: Reason[] = [
         {
           code: 'retrieved',
           detail: `Article "${best.chunk.title}" covers ${Math.round(confidence * 100)}% of the question's information; best passage "${best.chunk.heading}".`,
           evidence: matched.join(', '),
-          weight: round(best.score),
+          weight: round3(best.score),
         },
       ];
       if (best.chunk.lang !== lang) {
@@ -163,7 +164,7 @@ export function createKnowledgeBase(
         abstained: false,
         text,
         citations: [citation],
-        confidence: round(confidence),
+        confidence: round3(confidence),
         language: best.chunk.lang,
         reasons,
       };
@@ -206,8 +207,4 @@ export function splitSentences(text: string): string[] {
 
 function abstain(lang: Language, confidence: number, reasons: Reason[]): Answer {
   return { abstained: true, text: null, citations: [], confidence, language: lang, reasons };
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -1,5 +1,5 @@
 import type { Reason, SentimentLabel, SentimentResult } from '../core/schemas.js';
-import { fold, tokenize } from '../core/text.js';
+import { fold, round3, tokenize } from '../core/text.js';
 import {
   DAMPENERS,
   EMOJI_VALENCE,
@@ -110,7 +110,7 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
           code: 'negation',
           detail: `negated "${tokens[i]}"`,
           evidence: tokens.slice(Math.max(0, i - NEGATION_SCOPE), i + 1).join(' '),
-          weight: round(valence),
+          weight: round3(valence),
         });
         negationLeft = 0;
       } else {
@@ -118,7 +118,7 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
           code: valence < 0 ? 'negative-word' : 'positive-word',
           detail: `"${tokens[i]}"`,
           evidence: tokens[i],
-          weight: round(valence),
+          weight: round3(valence),
         });
       }
       if (valence > 0) praise += valence;
@@ -156,7 +156,7 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
     cues.push({
       code: 'sarcasm',
       detail: 'praise next to "again" or a complaint reads as sarcasm',
-      weight: round(-2 * praise),
+      weight: round3(-2 * praise),
     });
   }
 
@@ -167,17 +167,17 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
     cues.push({
       code: 'emphasis',
       detail: `${exclamations} exclamation mark(s), ${shouted} word(s) in capitals`,
-      weight: round(boost),
+      weight: round3(boost),
     });
     total *= boost;
   }
 
-  const score = round(total / Math.sqrt(total * total + ALPHA));
+  const score = round3(total / Math.sqrt(total * total + ALPHA));
   const value: SentimentLabel =
     score <= -threshold ? 'negative' : score >= threshold ? 'positive' : 'neutral';
   // Confidence grows with distance from the nearest boundary; a text with no cues is neutral, fairly sure.
   const distance = value === 'neutral' ? threshold - Math.abs(score) : Math.abs(score) - threshold;
-  const confidence = round(Math.min(0.99, 0.55 + distance * (value === 'neutral' ? 1.5 : 0.8)));
+  const confidence = round3(Math.min(0.99, 0.55 + distance * (value === 'neutral' ? 1.5 : 0.8)));
   if (cues.length === 0)
     cues.push({ code: 'no-cues', detail: 'No sentiment-bearing words, emoji or emphasis.' });
   return { value, score, confidence, reasons: cues };
@@ -187,8 +187,4 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
 function isShouted(text: string, token: string): boolean {
   const upper = token.toUpperCase();
   return upper !== token && text.includes(upper);
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

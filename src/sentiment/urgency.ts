@@ -1,5 +1,5 @@
 import type { Reason, SentimentResult, UrgencyLevel, UrgencyResult } from '../core/schemas.js';
-import { fold } from '../core/text.js';
+import { excerptAround, fold } from '../core/text.js';
 
 /** What urgency scoring knows besides the text. */
 export interface UrgencyContext {
@@ -89,7 +89,7 @@ export function scoreUrgency(text: string, context: UrgencyContext = {}): Urgenc
     reasons.push({
       code: rule.signal,
       detail: `${rule.signal} signal raises urgency to at least ${rule.level}`,
-      evidence: excerpt(text, match.index, match[0].length),
+      evidence: excerptAround(text, match.index, match[0].length),
       weight: ruleLevel,
     });
   }
@@ -107,7 +107,9 @@ export function scoreUrgency(text: string, context: UrgencyContext = {}): Urgenc
         previous >= 2
           ? `repeated contact: ${previous} earlier messages in this conversation, and negative`
           : 'the customer says they are contacting again, and is negative',
-      ...(repeatedInText ? { evidence: excerpt(text, repeatedInText.index, repeatedInText[0].length) } : {}),
+      ...(repeatedInText
+        ? { evidence: excerptAround(text, repeatedInText.index, repeatedInText[0].length) }
+        : {}),
       weight: 2,
     });
   }
@@ -131,11 +133,4 @@ export function scoreUrgency(text: string, context: UrgencyContext = {}): Urgenc
   const signals = reasons.filter((reason) => reason.weight !== undefined).length;
   const confidence = signals === 0 ? 0.7 : Math.min(0.97, 0.75 + 0.1 * (signals - 1));
   return { value, confidence, reasons };
-}
-
-function excerpt(text: string, index: number, length: number): string {
-  // Folding keeps string length for the Finnish letters we fold, so the match offsets map back to the text.
-  const start = Math.max(0, text.lastIndexOf(' ', Math.max(0, index - 20)) + 1);
-  const endSpace = text.indexOf(' ', Math.min(text.length, index + length + 20));
-  return text.slice(start, endSpace === -1 ? text.length : endSpace).trim();
 }
