@@ -20,6 +20,7 @@ import {
   type Language,
   type LanguageResult,
   type MessageInput,
+  type SentimentLabel,
   type TriageResult,
 } from './core/schemas.js';
 import { normalizeText } from './core/text.js';
@@ -95,6 +96,14 @@ export interface Engine {
 
 const DAY_MS = 86_400_000;
 
+/** What the "triaged" event records of each customer message, so later messages need not analyse it again. */
+interface TriageNote {
+  messageId: string;
+  language: Language;
+  sentiment: number;
+  sentimentLabel: SentimentLabel;
+}
+
 /**
  * Builds the pipeline with offline defaults: loads the knowledge base and language model, trains the intent model
  * from examples if given, and wires an in-memory store unless you pass one.
@@ -160,9 +169,27 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       );
       throwIfAborted(signal);
 
+      // What earlier messages were found to be is in their "triaged" events; only messages recorded without
+      // one (imported history) are analysed again.
+      const notes = new Map<string, TriageNote>();
+      for (const event of history.events) {
+        if (event.type === 'triaged' && event.data)
+          notes.set(String(event.data.messageId), event.data as unknown as TriageNote);
+      }
+      const earlier = earlierCustomer.map((item): TriageNote => {
+        const note = notes.get(item.id);
+        if (note) return note;
+        const itemSentiment = scoreSentiment(item.text);
+        return {
+          messageId: item.id,
+          language: languages.detect(item.text).value,
+          sentiment: itemSentiment.score,
+          sentimentLabel: itemSentiment.value,
+        };
+      });
       const language = resolveLanguage(
         languages.detect(text),
-        earlierCustomer.map((item) => languages.detect(item.text).value),
+        earlier.map((note) => note.language),
         defaultLanguage,
       );
       const replyLanguage: 'fi' | 'en' =
@@ -176,7 +203,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
             reasons: [{ code: 'no-intent-model', detail: 'No intent model is configured.' }],
           };
       const sentiment = scoreSentiment(text);
-      const previousSentimentScores = earlierCustomer.map((item) => scoreSentiment(item.text).score);
+      const previousSentimentScores = earlier.map((note) => note.sentiment);
       const urgency = scoreUrgency(text, {
         previousCustomerMessages: earlierCustomer.length,
         sentiment,
@@ -222,10 +249,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         at: receivedAt,
         data: {
           messageId: recorded.message.id,
+          language: language.value,
           intent: intent.value,
+          sentiment: sentiment.score,
+          sentimentLabel: sentiment.value,
           urgency: urgency.value,
           handoff: handoff.value,
-        },
+        } satisfies TriageNote & Record<string, unknown>,
       });
       let packet: TriageResult['packet'];
       let reply: string;
@@ -239,6 +269,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
           reasons: handoff.reasons,
           now,
           timeZone,
+          sentiments: new Map([
+            ...earlier.map(
+              (note) => [note.messageId, { score: note.sentiment, value: note.sentimentLabel }] as const,
+            ),
+            [recorded.message.id, sentiment] as const,
+          ]),
         });
         reply = packet.acknowledgement;
         if (recorded.conversation.status !== 'handed_off') {

@@ -80,8 +80,8 @@ export interface PacketInput {
   queueThroughputPerHour?: number;
   /** Time zone for the times shown to the customer. @default "Europe/Helsinki" */
   timeZone?: string;
-  /** Sentiment of each customer message; computed when missing. */
-  sentiments?: ReadonlyMap<string, SentimentResult>;
+  /** Sentiment of each customer message by message id; computed when missing. */
+  sentiments?: ReadonlyMap<string, Pick<SentimentResult, 'score' | 'value'>>;
 }
 
 /**
