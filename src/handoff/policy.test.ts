@@ -112,6 +112,15 @@ describe('decideHandoff', () => {
     ).toBe('handoff');
   });
 
+  it('gives each reason once, even when several rules see the same threat', () => {
+    const decision = decideHandoff(
+      signals('I will file a complaint with the Consumer Authority and call my lawyer!'),
+    );
+    const codes = decision.reasons.map((reason) => reason.code);
+    expect(codes.filter((code) => code === 'legal-threat')).toHaveLength(1);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
   it('is pure: the same signals give the same decision', () => {
     const input = signals('Haluan puhua ihmisen kanssa');
     expect(decideHandoff(input)).toEqual(decideHandoff(input));

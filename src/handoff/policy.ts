@@ -61,18 +61,6 @@ const SENSITIVE_TOPICS: readonly { code: string; pattern: RegExp; detail: string
     detail: 'bereavement',
   },
   {
-    code: 'legal-threat',
-    pattern:
-      /\b(kuluttajariita|kuluttajaneuvon|asianajaj|lakimie|oikeuteen|haastan|rikosilmoi|poliisi|takaisinperin|chargeback|lawyer|attorney|legal action|sue\b|court|consumer (authority|ombudsman|protection))/,
-    detail: 'a legal threat',
-  },
-  {
-    code: 'media-threat',
-    pattern:
-      /\b(iltalehd|iltalehti|iltasanom|lehteen|toimittaja|medialle|julkisuuteen|journalist|the press|newspaper|go public)/,
-    detail: 'a media threat',
-  },
-  {
     code: 'privacy-request',
     pattern: /\b(gdpr|tietosuoja|henkilotie|personal data|delete my data|poista(kaa)? tietoni)/,
     detail: 'a privacy request',

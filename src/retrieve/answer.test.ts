@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AnswerSchema } from '../core/schemas.js';
 import { SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { createKnowledgeBase, type KnowledgeBase } from './answer.js';
-import { loadArticles } from './knowledge.js';
+import { loadArticles, parseArticle } from './knowledge.js';
 
 let knowledge: KnowledgeBase;
 beforeAll(async () => {
@@ -55,6 +55,32 @@ describe('answers from the sample knowledge base', () => {
   it('abstains more readily with a higher threshold', async () => {
     const strict = createKnowledgeBase(knowledge.articles, { minConfidence: 0.99 });
     expect(strict.answer('Kerro toimituksesta Ouluun', { lang: 'fi' }).abstained).toBe(true);
+  });
+
+  it('answers a question wrapped in greetings and a story', () => {
+    const answer = knowledge.answer(
+      'Hei! Tilasin viime viikolla uuden kahvinkeittimen ja olen ensi viikolla matkoilla. Kuinka kauan paketti odottaa noutopisteessä?',
+      { lang: 'fi' },
+    );
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations[0]!.id).toBe('pickup-point-parcel');
+  });
+
+  it('does not let an order or invoice number decide which article answers', () => {
+    const articles = [
+      parseArticle(
+        '---\nid: invoices\ntitle: Invoices\nlang: en\n---\nInvoice numbers look like INV-2026-004512.',
+        'a',
+      ),
+      parseArticle(
+        '---\nid: double-charge\ntitle: Double charges\nlang: en\n---\nA double charge on your card is released by the bank.',
+        'b',
+      ),
+    ];
+    const small = createKnowledgeBase(articles);
+    const answer = small.answer('You charged my card twice for INV-2026-004512', { lang: 'en' });
+    expect(answer.citations[0]?.id).toBe('double-charge');
+    expect(small.answer('INV-2026-004512', { lang: 'en' }).abstained).toBe(true);
   });
 
   it('abstains with a reason when there are no articles', () => {

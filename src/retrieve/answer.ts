@@ -5,6 +5,9 @@ import { round3 } from '../core/text.js';
 
 // Weight of a question term that no passage contains, relative to a known term of the same IDF.
 const UNSEEN_TERM_WEIGHT = 0.35;
+// Case identifiers such as LU-482913 or INV-2026-004512.
+const IDENTIFIER = /\b\p{L}{1,5}-\d[\d-]*\b/gu;
+const isWord = (term: string) => !/\d/.test(term);
 // How much an article's second-best passage adds to its score (chosen on the sample knowledge base's dev set).
 const SECOND_PASSAGE_SHARE = 0.3;
 
@@ -74,8 +77,11 @@ export function createKnowledgeBase(
   // that answers in two places beats one lucky passage. Coverage is the share of the question's information
   // (IDF mass) the article matches; terms no passage contains (place and product names, order numbers) weigh
   // less, but a question made only of them is still not covered.
-  const attempt = (index: LexicalIndex, question: string, topK: number) => {
-    const terms = [...new Set(index.terms(question))];
+  const attempt = (index: LexicalIndex, message: string, topK: number) => {
+    // Order and invoice numbers say which case this is, not what it is about: an article that happens to quote
+    // an example number must not win on it. Plain numbers still rank, but do not count as coverage.
+    const question = message.replace(IDENTIFIER, ' ');
+    const terms = [...new Set(index.terms(question))].filter(isWord);
     const hits = index.search(question, Math.max(topK, 50));
     const articlesFound = new Map<string, { hits: LexicalHit[]; score: number; matched: Set<string> }>();
     for (const hit of hits) {
@@ -92,9 +98,21 @@ export function createKnowledgeBase(
     const top = ranked[0];
     const weightOf = (term: string) =>
       index.idf(term) * (index.documentFrequency(term) > 0 ? 1 : UNSEEN_TERM_WEIGHT);
-    const total = terms.reduce((sum, term) => sum + weightOf(term), 0);
-    const covered = top ? [...top.matched].reduce((sum, term) => sum + weightOf(term), 0) : 0;
-    const confidence = total > 0 ? covered / total : 0;
+    const coverage = (queryTerms: readonly string[]) => {
+      const total = queryTerms.reduce((sum, term) => sum + weightOf(term), 0);
+      const covered = top
+        ? queryTerms.filter((term) => top.matched.has(term)).reduce((sum, term) => sum + weightOf(term), 0)
+        : 0;
+      return total > 0 ? covered / total : 0;
+    };
+    // A question wrapped in greetings and a story is also judged sentence by sentence against the same
+    // article, so the story's words do not count as unanswered. (Ranking stays on the whole message; on the
+    // dev questions this answers 38% of answerable questions right instead of 28%, at the same precision.)
+    let confidence = coverage(terms);
+    for (const sentence of splitSentences(question)) {
+      const sentenceTerms = [...new Set(index.terms(sentence))].filter(isWord);
+      if (sentenceTerms.length >= 2) confidence = Math.max(confidence, coverage(sentenceTerms));
+    }
     return { index, terms, best: top?.hits[0], matched: top ? [...top.matched] : [], confidence };
   };
 
