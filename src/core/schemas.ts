@@ -102,6 +102,7 @@ export const IdentitySchema = z.object({
 });
 export type Identity = z.infer<typeof IdentitySchema>;
 
+/** A customer as the store knows them: every identity seen on any channel, and a service tier. */
 export const CustomerSchema = z.object({
   id: z.string(),
   name: z.string().optional(),
@@ -111,9 +112,11 @@ export const CustomerSchema = z.object({
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 
+/** `open` (the bot or nobody has it), `handed_off` (a human has it), `resolved`. */
 export const ConversationStatusSchema = z.enum(['open', 'handed_off', 'resolved']);
 export type ConversationStatus = z.infer<typeof ConversationStatusSchema>;
 
+/** One conversation of one customer, across every channel it used. */
 export const ConversationSchema = z.object({
   id: z.string(),
   customerId: z.string(),
@@ -129,32 +132,40 @@ function scored<T extends z.ZodType>(value: T) {
   return z.object({ value, confidence, reasons: z.array(ReasonSchema) });
 }
 
+/** The detected language with its confidence and the evidence (n-gram scores, function words). */
 export const LanguageResultSchema = scored(LanguageSchema);
 export type LanguageResult = z.infer<typeof LanguageResultSchema>;
 
+/** The intent (or `unknown` below the confidence floor) with a calibrated probability. */
 export const IntentResultSchema = scored(z.string()).extend({
   /** The next most likely intents, best first. */
   alternatives: z.array(z.object({ label: z.string(), confidence })),
 });
 export type IntentResult = z.infer<typeof IntentResultSchema>;
 
+/** The sentiment class of a message. */
 export const SentimentLabelSchema = z.enum(['negative', 'neutral', 'positive']);
 export type SentimentLabel = z.infer<typeof SentimentLabelSchema>;
 
+/** Sentiment with a score, a label, a confidence and the cues that drove it. */
 export const SentimentResultSchema = scored(SentimentLabelSchema).extend({
   /** From -1 (very negative) to 1 (very positive). */
   score: z.number().min(-1).max(1),
 });
 export type SentimentResult = z.infer<typeof SentimentResultSchema>;
 
+/** How soon a human must act: `critical` means now (safety). */
 export const UrgencyLevelSchema = z.enum(['low', 'normal', 'high', 'critical']);
 export type UrgencyLevel = z.infer<typeof UrgencyLevelSchema>;
+/** The urgency level with each signal that raised it and its evidence text. */
 export const UrgencyResultSchema = scored(UrgencyLevelSchema);
 export type UrgencyResult = z.infer<typeof UrgencyResultSchema>;
 
+/** Queue priority: `p1` is the most urgent. */
 export const PrioritySchema = z.enum(['p1', 'p2', 'p3', 'p4']);
 export type Priority = z.infer<typeof PrioritySchema>;
 
+/** Where a message goes: queue, priority and first-reply target, with the rule that decided. */
 export const RouteSchema = z.object({
   queue: z.string(),
   priority: PrioritySchema,
@@ -164,6 +175,7 @@ export const RouteSchema = z.object({
 });
 export type Route = z.infer<typeof RouteSchema>;
 
+/** The source of an answer: the article and the passage that supports it. */
 export const CitationSchema = z.object({
   /** The article id; the same id is shared by an article's language versions. */
   id: z.string(),
@@ -176,6 +188,7 @@ export const CitationSchema = z.object({
 });
 export type Citation = z.infer<typeof CitationSchema>;
 
+/** An answer from the knowledge base with its citations, or an abstention with the reason. */
 export const AnswerSchema = z.object({
   /** True when kaiku chose not to answer; `text` is then null and `reasons` say why. */
   abstained: z.boolean(),
@@ -187,6 +200,7 @@ export const AnswerSchema = z.object({
 });
 export type Answer = z.infer<typeof AnswerSchema>;
 
+/** What happens next: a human takes over, a human is offered, or the bot continues. */
 export const HandoffActionSchema = z.enum(['handoff', 'offer', 'continue']);
 export type HandoffAction = z.infer<typeof HandoffActionSchema>;
 
@@ -194,6 +208,7 @@ export type HandoffAction = z.infer<typeof HandoffActionSchema>;
 export const HandoffDecisionSchema = scored(HandoffActionSchema);
 export type HandoffDecision = z.infer<typeof HandoffDecisionSchema>;
 
+/** A fact a human must never have to ask for again, with the message it came from. */
 export const KeyFactSchema = z.object({
   kind: z.enum([
     'order_number',
@@ -211,6 +226,7 @@ export const KeyFactSchema = z.object({
 });
 export type KeyFact = z.infer<typeof KeyFactSchema>;
 
+/** One message in a handoff packet's cross-channel timeline. */
 export const TimelineEntrySchema = z.object({
   at: isoDate,
   channel: ChannelSchema,

@@ -41,6 +41,7 @@ export interface HandoffPolicy {
   maxBotTurns: number;
 }
 
+/** The default thresholds: billing disputes and privacy requests go to a person; sentiment ≤ -0.6 hands over. */
 export const DEFAULT_HANDOFF_POLICY: HandoffPolicy = {
   sensitiveIntents: ['billing_dispute', 'privacy_request'],
   humanIntent: 'human_agent',

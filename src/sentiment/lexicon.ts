@@ -3,6 +3,7 @@
 // covers its inflected and colloquial forms ("huono" covers huonoa, huonosti, huonompi). English entries are
 // matched the same way; keep them long enough not to catch unrelated words.
 
+/** Finnish customer-service words (folded prefixes) and their valence from -3 to 3. */
 export const FINNISH_VALENCE: Readonly<Record<string, number>> = {
   // negative
   huono: -2,
@@ -116,6 +117,7 @@ export const FINNISH_VALENCE: Readonly<Record<string, number>> = {
   super: 2,
 };
 
+/** English customer-service words (prefixes) and their valence from -3 to 3. */
 export const ENGLISH_VALENCE: Readonly<Record<string, number>> = {
   // negative
   terrible: -3,
@@ -358,6 +360,7 @@ export const DAMPENERS: Readonly<Record<string, number>> = {
   quite: 0.9,
 };
 
+/** Emoji and their valence from -3 to 3. */
 export const EMOJI_VALENCE: Readonly<Record<string, number>> = {
   '😡': -3,
   '🤬': -3,
