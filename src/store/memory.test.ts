@@ -119,6 +119,16 @@ describe('memory conversation store', () => {
     expect(xAgain.customer.id).toBe(x.customer.id);
   });
 
+  it("continues an anonymous visitor's thread by its id, as the same customer", async () => {
+    const store = createMemoryStore();
+    const first = await store.record(message({ conversationId: 'widget-thread-1' }), { joinWindowMs: DAY });
+    expect(first.conversation.id).toBe('widget-thread-1');
+    const second = await store.record(message({ conversationId: 'widget-thread-1' }), { joinWindowMs: DAY });
+    expect(second.conversation.id).toBe('widget-thread-1');
+    expect(second.customer.id).toBe(first.customer.id);
+    expect(second.message.customerId).toBe(first.customer.id);
+  });
+
   it("does not let a thread id join another customer's conversation", async () => {
     const store = createMemoryStore();
     const owner = await store.record(message({ customer: { email: 'owner@example.com' } }), {

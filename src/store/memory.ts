@@ -50,7 +50,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     ];
     let customer: Customer;
     const mergedFrom: string[] = [];
-    if (known.length === 0) {
+    const thread = message.conversationId ? conversations.get(message.conversationId) : undefined;
+    if (known.length === 0 && identities.length === 0 && thread) {
+      // No identity, but a known thread id: the same (possibly anonymous) visitor continues their conversation.
+      customer = customers.get(thread.customerId)!;
+    } else if (known.length === 0) {
       customer = {
         id: generateId('customer'),
         identities: [],
