@@ -93,6 +93,8 @@ export type {
   Embedder,
   IncomingMessage,
   RecordResult,
+  RetrievalHit,
+  Retriever,
   VectorIndex,
   VectorRecord,
 } from './core/ports.js';
@@ -157,3 +159,11 @@ export {
 } from './handoff/packet.js';
 
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory.js';
+
+export {
+  collapseRanking,
+  percentile,
+  scoreRetrieval,
+  type RankedResult,
+  type RetrievalScores,
+} from './evals/retrieval-metrics.js';

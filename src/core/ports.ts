@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  Language,
   Channel,
   Conversation,
   ConversationStatus,
@@ -76,6 +77,30 @@ export interface VectorIndex {
   remove(ids: readonly string[]): Promise<void>;
   /** The `k` nearest ids by cosine similarity, best first. */
   search(vector: Float32Array, options: { k: number }): Promise<{ hits: { id: string; score: number }[] }>;
+}
+
+/** One passage found by a {@link Retriever}. */
+export interface RetrievalHit {
+  /** Unique id of the passage. */
+  chunkId: string;
+  /** The article (document) the passage belongs to; citations use it. */
+  docId: string;
+  lang: Language;
+  title: string;
+  /** Section heading or FAQ question the passage sits under. */
+  heading: string;
+  text: string;
+  url?: string;
+  /** Higher is better; comparable only within one result list. */
+  score: number;
+}
+
+/** Finds passages for a query. kaiku's hybrid knowledge index implements it; adapters expose it to LangChain. */
+export interface Retriever {
+  retrieve(
+    query: string,
+    options?: { k?: number; lang?: Language; signal?: AbortSignal },
+  ): Promise<{ hits: RetrievalHit[] }>;
 }
 
 /** A customer message ready to be recorded: validated, with id and time resolved. */
