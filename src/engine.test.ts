@@ -146,7 +146,7 @@ describe('engine.handle', () => {
   });
 
   it.each([
-    [{ knowledge: '/no/such/dir' }, /Cannot read the knowledge base folder/],
+    [{ knowledge: '/no/such/dir' }, /Cannot read the knowledge base path/],
     [{ intents: '/no/such/file.jsonl' }, /Cannot read/],
     [{ timeZone: 'Mars/Olympus' }, /IANA time zone/],
     [{ knowledge: {} as never }, /"knowledge" must be/],

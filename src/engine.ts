@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   UNKNOWN_INTENT,
   loadIntentModel,
@@ -27,8 +28,13 @@ import { normalizeText } from './core/text.js';
 import { parseInput } from './core/validate.js';
 import { buildHandoffPacket } from './handoff/packet.js';
 import { DEFAULT_HANDOFF_POLICY, decideHandoff, type HandoffPolicy } from './handoff/policy.js';
-import { createKnowledgeBase, type KnowledgeBase, type KnowledgeBaseOptions } from './retrieve/answer.js';
 import { loadArticles } from './retrieve/knowledge.js';
+import {
+  createKnowledgeIndex,
+  loadKnowledgeIndex,
+  type KnowledgeIndex,
+  type KnowledgeIndexOptions,
+} from './retrieve/knowledge-index.js';
 import { scoreSentiment } from './sentiment/sentiment.js';
 import { scoreUrgency } from './sentiment/urgency.js';
 import { createMemoryStore } from './store/memory.js';
@@ -41,12 +47,13 @@ export interface Clock {
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
   /**
-   * The knowledge base: a folder of Markdown articles, or one built with `createKnowledgeBase()`. Without one,
-   * every answer abstains with the reason `no-knowledge-base`.
+   * The knowledge base: a folder (or files) of documents to index, a folder written by `kaiku index` /
+   * `index.save()`, or a {@link KnowledgeIndex}. Without one, every answer abstains with the reason
+   * `no-knowledge-base`.
    */
-  knowledge?: string | KnowledgeBase;
-  /** Options for the knowledge base built from a folder. */
-  knowledgeOptions?: KnowledgeBaseOptions;
+  knowledge?: string | readonly string[] | KnowledgeIndex;
+  /** Options of the index built from documents (embedder, vectors, fusion, answer threshold). */
+  knowledgeOptions?: KnowledgeIndexOptions;
   /**
    * Intents: a trained model, labelled examples to train one on, or a JSONL file of `{text, label, lang?}`.
    * Without them every intent is `unknown`.
@@ -88,7 +95,7 @@ export interface Engine {
   /** A conversation with its messages and events, or undefined. */
   conversation(conversationId: string): Promise<ConversationRecord | undefined>;
   readonly store: ConversationStore;
-  readonly knowledge: KnowledgeBase | undefined;
+  readonly knowledge: KnowledgeIndex | undefined;
   readonly intents: IntentModel | undefined;
   /** Closes the store. */
   close(): Promise<void>;
@@ -218,7 +225,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         routing,
       );
       const answer: Answer = knowledge
-        ? knowledge.answer(text, { lang: replyLanguage })
+        ? await knowledge.answer(text, { lang: replyLanguage, ...(signal ? { signal } : {}) })
         : {
             abstained: true,
             text: null,
@@ -425,16 +432,33 @@ function withSignatureIdentities(
 
 async function resolveKnowledge(
   knowledge: EngineOptions['knowledge'],
-  options: KnowledgeBaseOptions | undefined,
-): Promise<KnowledgeBase | undefined> {
+  options: KnowledgeIndexOptions | undefined,
+): Promise<KnowledgeIndex | undefined> {
   if (knowledge === undefined) return undefined;
-  if (typeof knowledge === 'string') return createKnowledgeBase(await loadArticles(knowledge), options);
-  if (typeof knowledge.answer !== 'function') {
+  if (typeof knowledge === 'string' || Array.isArray(knowledge)) {
+    const paths = typeof knowledge === 'string' ? [knowledge] : (knowledge as readonly string[]);
+    if (paths.length === 1 && (await isSavedIndex(paths[0]!))) {
+      return loadKnowledgeIndex(paths[0]!, options?.embedder ? { embedder: options.embedder } : {});
+    }
+    const index = await createKnowledgeIndex(options);
+    await index.upsert(await loadArticles(paths));
+    return index;
+  }
+  if (typeof (knowledge as KnowledgeIndex).answer !== 'function') {
     throw new ConfigurationError(
-      '"knowledge" must be a folder path or a knowledge base from createKnowledgeBase().',
+      '"knowledge" must be a path, a list of paths or a knowledge index from createKnowledgeIndex().',
     );
   }
-  return knowledge;
+  return knowledge as KnowledgeIndex;
+}
+
+async function isSavedIndex(path: string): Promise<boolean> {
+  try {
+    await access(join(path, 'index.json'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function resolveIntents(intents: EngineOptions['intents']): Promise<IntentModel | undefined> {

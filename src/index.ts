@@ -125,23 +125,20 @@ export {
   loadArticles,
   parseArticle,
   plainText,
+  packSentences,
+  type LoadArticlesOptions,
   type Article,
   type ArticleMeta,
   type Chunk,
 } from './retrieve/knowledge.js';
 export {
-  createLexicalIndex,
-  type LexicalHit,
-  type LexicalIndex,
-  type LexicalIndexOptions,
-} from './retrieve/lexical.js';
-export {
-  createKnowledgeBase,
-  splitSentences,
-  type AnswerOptions,
-  type KnowledgeBase,
-  type KnowledgeBaseOptions,
-} from './retrieve/answer.js';
+  createLocalEmbedder,
+  loadLocalEmbedder,
+  type EmbedField,
+  type LocalEmbedder,
+  type LocalEmbedderOptions,
+  type SavedLocalEmbedder,
+} from './retrieve/local-embedder.js';
 
 export {
   DEFAULT_HANDOFF_POLICY,
@@ -167,3 +164,55 @@ export {
   type RankedResult,
   type RetrievalScores,
 } from './evals/retrieval-metrics.js';
+
+export {
+  createKnowledgeIndex,
+  loadKnowledgeIndex,
+  DEFAULT_ANSWER_CALIBRATION,
+  fitAnswerCalibration,
+  type AnswerCalibration,
+  type AnswerSignals,
+  type CalibrationQuestion,
+  type KnowledgeIndex,
+  type KnowledgeIndexOptions,
+  type SearchHit,
+  type SearchOptions,
+  type UpsertReport,
+} from './retrieve/knowledge-index.js';
+export { createBm25fIndex, type Bm25fIndex, type Bm25fOptions, type Bm25fResult } from './retrieve/bm25f.js';
+export {
+  createMemoryVectorIndex,
+  loadMemoryVectorIndex,
+  type MemoryVectorIndex,
+} from './retrieve/memory-vector-index.js';
+export {
+  evaluateRetrieval,
+  EvalDocumentSchema,
+  EvalQuerySchema,
+  type EvalDocument,
+  type EvalQuery,
+  type RetrievalEvalReport,
+} from './evals/retrieval.js';
+export { splitSentences } from './core/text.js';
+
+// --- Providers: OpenAI and OpenAI-compatible servers, LangChain interop (src/providers) ---------------------
+export {
+  createOpenAIProvider,
+  type MaxTokensField,
+  type OpenAIChatOptions,
+  type OpenAIEmbedderOptions,
+  type OpenAIProvider,
+  type OpenAIProviderOptions,
+} from './providers/openai/index.js';
+export {
+  createLangChainRetriever,
+  fromLangChainChatModel,
+  fromLangChainEmbeddings,
+  type FromLangChainChatModelOptions,
+  type FromLangChainEmbeddingsOptions,
+  type KaikuDocumentMetadata,
+  type LangChainChatModelLike,
+  type LangChainEmbeddingsLike,
+  type LangChainMessageLike,
+  type LangChainRetrieverOptions,
+} from './providers/langchain/index.js';

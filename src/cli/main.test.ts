@@ -39,7 +39,7 @@ describe('kaiku CLI', () => {
     [['triage', '--channel', 'pigeon', 'hei'], /"channel"/],
     [['triage', '--bogus', 'x'], /Unknown option '--bogus'/],
     [['nonsense'], /unknown command "nonsense"/],
-    [['triage', '--knowledge', '/no/such/dir', 'hei'], /Cannot read the knowledge base folder/],
+    [['triage', '--knowledge', '/no/such/dir', 'hei'], /Cannot read the knowledge base path/],
   ])('exits 2 with a message on %j', async (argv, message) => {
     const io = capture();
     expect(await main(argv, io)).toBe(2);

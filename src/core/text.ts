@@ -140,3 +140,14 @@ export function excerptAround(text: string, index: number, length: number, paddi
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * Splits text into sentences at line breaks and at . ! ? followed by a capital or digit, so "esim. tilaus" and
+ * "14.00" stay whole.
+ */
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/\n+|(?<=[.!?])\s+(?=[\p{Lu}\d"'(])/u)
+    .map((sentence) => sentence.trim())
+    .filter(Boolean);
+}

@@ -10,8 +10,8 @@ import type {
   SentimentResult,
   UrgencyLevel,
 } from '../core/schemas.js';
-import { splitSentences } from '../retrieve/answer.js';
 import { scoreSentiment } from '../sentiment/sentiment.js';
+import { splitSentences } from '../core/text.js';
 
 const FACT_PATTERNS: readonly { kind: KeyFact['kind']; pattern: RegExp }[] = [
   { kind: 'order_number', pattern: /\b[A-Z]{2,4}-\d{5,8}\b/g },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, KaikuError } from '../core/errors.js';
 import { SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
-import { splitSentences } from './answer.js';
+import { splitSentences } from '../core/text.js';
 import { chunkArticle, loadArticles, parseArticle, plainText } from './knowledge.js';
 
 const article = `---
@@ -70,7 +70,7 @@ describe('parseArticle and chunkArticle', () => {
   it('fails clearly on a missing folder, an empty folder and duplicate ids', async () => {
     await expect(loadArticles('/no/such/folder')).rejects.toThrow(KaikuError);
     const dir = await mkdtemp(join(tmpdir(), 'kaiku-kb-'));
-    await expect(loadArticles(dir)).rejects.toThrow(/has no .md articles/);
+    await expect(loadArticles(dir)).rejects.toThrow(/No documents found/);
     await mkdir(join(dir, 'sub'));
     await writeFile(join(dir, 'a.md'), article);
     await writeFile(join(dir, 'sub', 'b.md'), article);

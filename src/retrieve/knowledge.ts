@@ -1,9 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { basename, extname, join, relative as relativePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InvalidInputError, KaikuError } from '../core/errors.js';
+import { loadLanguageDetector } from '../core/language.js';
 import { LanguageSchema } from '../core/schemas.js';
+import { splitSentences } from '../core/text.js';
 
 /** Front matter every knowledge article carries. Translations of one article share `id` and differ in `lang`. */
 export const ArticleMetaSchema = z.object({
@@ -16,11 +18,17 @@ export const ArticleMetaSchema = z.object({
 });
 export type ArticleMeta = z.infer<typeof ArticleMetaSchema>;
 
-/** An article: its metadata and Markdown body. */
+/** An article: its metadata and body. */
 export interface Article extends ArticleMeta {
   body: string;
   /** Where it was read from, for error messages. */
   source: string;
+  /**
+   * How `body` is written: Markdown (split at headings and FAQ questions), plain `text`, or a `faq` answer whose
+   * question is the title (one passage).
+   * @default "markdown"
+   */
+  format?: 'markdown' | 'text' | 'faq';
 }
 
 /** A retrievable passage of an article: its opening, one section, or one FAQ question and answer. */
@@ -81,23 +89,35 @@ const FAQ_HEADING =
  * Splits an article into passages along its headings: the opening paragraph(s), each `##` section, and each
  * `###` question of a FAQ section as its own passage, so an answer never mixes two questions.
  */
-export function chunkArticle(article: Article): Chunk[] {
+export function chunkArticle(article: Article, options: { maxChunkChars?: number } = {}): Chunk[] {
+  const maxChars = options.maxChunkChars ?? 1500;
   const chunks: Chunk[] = [];
   const push = (kind: Chunk['kind'], heading: string, markdown: string) => {
-    const text = plainText(markdown);
+    const text = article.format === 'text' ? markdown.replace(/\s+/g, ' ').trim() : plainText(markdown);
     if (text.length === 0) return;
-    chunks.push({
-      id: `${article.id}#${article.lang}#${chunks.length}`,
-      docId: article.id,
-      lang: article.lang,
-      title: article.title,
-      url: article.url,
-      tags: article.tags,
-      kind,
-      heading,
-      text,
-    });
+    // A long section becomes several passages under the same heading, cut between sentences.
+    for (const part of packSentences(text, maxChars)) {
+      chunks.push({
+        id: `${article.id}#${article.lang}#${chunks.length}`,
+        docId: article.id,
+        lang: article.lang,
+        title: article.title,
+        url: article.url,
+        tags: article.tags,
+        kind,
+        heading,
+        text: part,
+      });
+    }
   };
+  if (article.format === 'faq') {
+    push('faq', article.title, article.body);
+    return chunks;
+  }
+  if (article.format === 'text') {
+    push('intro', article.title, article.body);
+    return chunks;
+  }
   const sections = article.body.split(/^## +/m);
   push('intro', article.title, sections[0] ?? '');
   for (const section of sections.slice(1)) {
@@ -120,6 +140,21 @@ export function chunkArticle(article: Article): Chunk[] {
     }
   }
   return chunks;
+}
+
+/** Groups sentences into passages of at most `maxChars` characters (a longer single sentence stays whole). */
+export function packSentences(text: string, maxChars: number): string[] {
+  if (text.length <= maxChars) return [text];
+  const parts: string[] = [];
+  let current = '';
+  for (const sentence of splitSentences(text)) {
+    if (current && current.length + 1 + sentence.length > maxChars) {
+      parts.push(current);
+      current = sentence;
+    } else current = current ? `${current} ${sentence}` : sentence;
+  }
+  if (current) parts.push(current);
+  return parts;
 }
 
 /** Markdown to readable plain text: links keep their text, emphasis goes, headings and list items end sentences. */
@@ -158,28 +193,60 @@ function inlineText(line: string): string {
     .replace(/(^|\s)[*_](\S[^*_]*)[*_]/g, '$1$2');
 }
 
+/** Options of {@link loadArticles}. */
+export interface LoadArticlesOptions {
+  /**
+   * Language of documents that do not declare one. By default it is detected from the text (fi, en or sv; else
+   * `other`).
+   */
+  lang?: ArticleMeta['lang'];
+}
+
+const EXTENSIONS = new Set(['.md', '.markdown', '.html', '.htm', '.txt', '.json', '.jsonl']);
+
 /**
- * Reads every `.md` article in a folder (recursively) and returns them sorted by id and language.
- * Throws {@link KaikuError} `knowledge_base` when the folder cannot be read or holds no article.
+ * Reads knowledge from files and folders (recursively): Markdown with or without front matter, HTML, plain text,
+ * and JSON or JSON Lines FAQ records (`{question, answer}` or `{id, title, text}`, optionally with `lang`, `tags`,
+ * `url`, `updatedAt`). Articles come back sorted by id and language. Throws {@link KaikuError} `knowledge_base`
+ * when nothing readable is found, and {@link InvalidInputError} naming the file for a malformed document.
  */
-export async function loadArticles(dir: string): Promise<Article[]> {
-  let files: string[];
-  try {
-    files = await listMarkdown(dir);
-  } catch (error) {
-    throw new KaikuError('knowledge_base', `Cannot read the knowledge base folder "${dir}".`, {
-      cause: error,
-      hint: 'Pass the path of a folder that contains Markdown articles.',
-    });
+export async function loadArticles(
+  paths: string | readonly string[],
+  options: LoadArticlesOptions = {},
+): Promise<Article[]> {
+  const files: { path: string; root: string }[] = [];
+  for (const root of typeof paths === 'string' ? [paths] : paths) {
+    try {
+      for (const path of await listFiles(root)) files.push({ path, root });
+    } catch (error) {
+      throw new KaikuError('knowledge_base', `Cannot read the knowledge base path "${root}".`, {
+        cause: error,
+        hint: 'Pass a folder or files with .md, .html, .txt, .json or .jsonl documents.',
+      });
+    }
   }
   if (files.length === 0) {
-    throw new KaikuError('knowledge_base', `The knowledge base folder "${dir}" has no .md articles.`, {
-      hint: 'Add Markdown files with front matter (id, title, lang, tags).',
+    throw new KaikuError('knowledge_base', `No documents found in ${JSON.stringify(paths)}.`, {
+      hint: 'Add .md, .html, .txt, .json or .jsonl files (README.md files are skipped).',
     });
   }
-  const articles = await Promise.all(
-    files.map(async (file) => parseArticle(await readFile(file, 'utf8'), file)),
-  );
+  const drafts = (
+    await Promise.all(
+      files.map(async ({ path, root }) => parseFile(await readFile(path, 'utf8'), path, root)),
+    )
+  ).flat();
+  const detect =
+    drafts.some((draft) => draft.lang === undefined) && options.lang === undefined
+      ? (await loadLanguageDetector()).detect
+      : undefined;
+  const articles = drafts.map((draft): Article => {
+    let lang = draft.lang ?? options.lang;
+    if (!lang) {
+      const detected = detect!(`${draft.title}\n${draft.body.slice(0, 2000)}`).value;
+      lang = detected;
+    }
+    return { ...draft, lang };
+  });
   const seen = new Map<string, string>();
   for (const article of articles) {
     const key = `${article.id}#${article.lang}`;
@@ -188,7 +255,9 @@ export async function loadArticles(dir: string): Promise<Article[]> {
       throw new InvalidInputError(
         `Two articles have id "${article.id}" in language "${article.lang}": ${other} and ${article.source}.`,
         [{ path: ['id'], message: 'duplicate id and lang' }],
-        { hint: 'Give each article a unique id per language.' },
+        {
+          hint: 'Give each article a unique id per language.',
+        },
       );
     }
     seen.set(key, article.source);
@@ -196,15 +265,194 @@ export async function loadArticles(dir: string): Promise<Article[]> {
   return articles.sort((a, b) => (a.id === b.id ? a.lang.localeCompare(b.lang) : a.id.localeCompare(b.id)));
 }
 
-async function listMarkdown(dir: string): Promise<string[]> {
-  const info = await stat(dir);
-  if (!info.isDirectory()) return extname(dir) === '.md' ? [dir] : [];
+type Draft = Omit<Article, 'lang'> & { lang: ArticleMeta['lang'] | undefined };
+
+function parseFile(content: string, path: string, root: string): Draft[] {
+  const extension = extname(path).toLowerCase();
+  const fallbackId = idFromPath(path, root);
+  if (extension === '.json' || extension === '.jsonl') return parseRecords(content, path, fallbackId);
+  if (extension === '.html' || extension === '.htm') return [parseHtml(content, path, fallbackId)];
+  if (extension === '.txt') {
+    const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
+    const first = lines.findIndex((line) => line.trim() !== '');
+    const title = first === -1 ? fallbackId : lines[first]!.trim();
+    return [
+      {
+        id: fallbackId,
+        title,
+        lang: undefined,
+        tags: [],
+        body: lines.slice(first + 1).join('\n'),
+        source: path,
+        format: 'text',
+      },
+    ];
+  }
+  if (FRONT_MATTER.test(content)) return [parseArticle(content, path)];
+  const heading = /^# +(.+)$/m.exec(content);
+  return [
+    {
+      id: fallbackId,
+      title: heading?.[1]!.trim() ?? fallbackId,
+      lang: undefined,
+      tags: [],
+      body: heading ? content.replace(heading[0], '') : content,
+      source: path,
+    },
+  ];
+}
+
+const RecordSchema = z.union([
+  z.object({
+    question: z.string().min(1),
+    answer: z.string().min(1),
+    id: z.union([z.string(), z.number()]).transform(String).optional(),
+    lang: LanguageSchema.optional(),
+    tags: z.array(z.string()).default([]),
+    url: z.string().optional(),
+    updatedAt: z.string().optional(),
+  }),
+  z.object({
+    id: z.union([z.string(), z.number()]).transform(String),
+    title: z.string().default(''),
+    text: z.string().min(1),
+    lang: LanguageSchema.optional(),
+    tags: z.array(z.string()).default([]),
+    url: z.string().optional(),
+    updatedAt: z.string().optional(),
+  }),
+]);
+
+function parseRecords(content: string, path: string, fallbackId: string): Draft[] {
+  let records: unknown[];
+  try {
+    if (path.toLowerCase().endsWith('.jsonl')) {
+      records = content
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as unknown);
+    } else {
+      const parsed = JSON.parse(content) as unknown;
+      records = Array.isArray(parsed)
+        ? parsed
+        : Array.isArray((parsed as { items?: unknown[] })?.items)
+          ? (parsed as { items: unknown[] }).items
+          : [parsed];
+    }
+  } catch (error) {
+    throw new InvalidInputError(`${path} is not valid JSON.`, [{ path: [], message: 'invalid JSON' }], {
+      cause: error,
+      hint: 'Fix the file; JSON Lines files need one object per line.',
+    });
+  }
+  return records.map((record, index) => {
+    const result = RecordSchema.safeParse(record);
+    if (!result.success) {
+      throw new InvalidInputError(
+        `Record ${index + 1} of ${path} is neither {question, answer} nor {id, title, text}.`,
+        [{ path: [index], message: 'unknown record shape' }],
+        {
+          hint: 'Give each record a question and an answer, or an id, a title and a text.',
+        },
+      );
+    }
+    const data = result.data;
+    const base = {
+      lang: data.lang,
+      tags: data.tags,
+      source: `${path}#${index + 1}`,
+      ...(data.url ? { url: data.url } : {}),
+      ...(data.updatedAt ? { updatedAt: data.updatedAt } : {}),
+    };
+    if ('question' in data)
+      return {
+        ...base,
+        id: data.id ?? `${fallbackId}-${index + 1}`,
+        title: data.question,
+        body: data.answer,
+        format: 'faq' as const,
+      };
+    return { ...base, id: data.id, title: data.title || data.id, body: data.text, format: 'text' as const };
+  });
+}
+
+/** HTML to an article: the title from <title> or <h1>, the language from <html lang>, h2/h3 as sections. */
+function parseHtml(html: string, path: string, fallbackId: string): Draft {
+  const attribute = /<html[^>]*\slang=["']?([a-z]{2})/i.exec(html)?.[1]?.toLowerCase();
+  const lang = LanguageSchema.safeParse(attribute).success ? (attribute as ArticleMeta['lang']) : undefined;
+  const title = decodeEntities(
+    stripTags(
+      /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ??
+        /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ??
+        fallbackId,
+    ),
+  ).trim();
+  const body = decodeEntities(
+    (/<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html)
+      .replace(/<(script|style|nav|header|footer|noscript)[^>]*>[\s\S]*?<\/\1>/gi, '')
+      .replace(/<h1[^>]*>[\s\S]*?<\/h1>/gi, '')
+      .replace(/<h2[^>]*>([\s\S]*?)<\/h2>/gi, (_, text: string) => `\n\n## ${stripTags(text).trim()}\n\n`)
+      .replace(
+        /<h[3-6][^>]*>([\s\S]*?)<\/h[3-6]>/gi,
+        (_, text: string) => `\n\n### ${stripTags(text).trim()}\n\n`,
+      )
+      .replace(/<li[^>]*>/gi, '\n- ')
+      .replace(/<\/(p|div|li|ul|ol|table|tr|section|article)>|<br\s*\/?>/gi, '\n\n')
+      .replace(/<[^>]+>/g, ''),
+  );
+  return { id: fallbackId, title: title || fallbackId, lang, tags: [], body, source: path };
+}
+
+function stripTags(html: string): string {
+  return html.replace(/<[^>]+>/g, '');
+}
+
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: ' ',
+    auml: 'ä',
+    ouml: 'ö',
+    aring: 'å',
+    Auml: 'Ä',
+    Ouml: 'Ö',
+    Aring: 'Å',
+    euro: '€',
+    ndash: '–',
+    mdash: '—',
+  };
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, code: string) => {
+    if (code[0] === '#') {
+      const point =
+        code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+      return Number.isFinite(point) && point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+    }
+    return named[code] ?? entity;
+  });
+}
+
+function idFromPath(path: string, root: string): string {
+  const relative = (path === root ? basename(path) : relativePath(root, path)).replace(/\\/g, '/');
+  return relative.replace(/\.[^./]+$/, '').replace(/\.(fi|en|sv)$/, '');
+}
+
+async function listFiles(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return EXTENSIONS.has(extname(path).toLowerCase()) ? [path] : [];
   const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listMarkdown(path)));
-    else if (entry.isFile() && extname(entry.name) === '.md' && entry.name.toLowerCase() !== 'readme.md')
-      out.push(path);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(child)));
+    else if (
+      entry.isFile() &&
+      EXTENSIONS.has(extname(entry.name).toLowerCase()) &&
+      entry.name.toLowerCase() !== 'readme.md'
+    )
+      out.push(child);
   }
   return out.sort();
 }

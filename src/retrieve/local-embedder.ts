@@ -1,0 +1,556 @@
+import { InvalidInputError } from '../core/errors.js';
+import type { CallOptions, Embedder } from '../core/ports.js';
+import type { Language } from '../core/schemas.js';
+import { fold, isStopWord, stem, tokenize } from '../core/text.js';
+
+/** Options of {@link createLocalEmbedder}. */
+export interface LocalEmbedderOptions {
+  /** Length of the hashed n-gram part of each vector. @default 512 */
+  hashDimensions?: number;
+  /** Length of the latent-semantic part (0 turns it off). Capped at a quarter of the fitted corpus. @default 128 */
+  semanticDimensions?: number;
+  /** Share of the cosine similarity that comes from the latent-semantic part. @default 0.5 */
+  semanticWeight?: number;
+  /** Weight of character 3–5-grams per word, relative to the word itself. @default 1 */
+  charWeight?: number;
+  /** Weight of word bigrams. @default 0.5 */
+  bigramWeight?: number;
+  /** Weight of whole words and their stems; kept low so the dense ranker complements BM25 (tuned on dev). @default 0.3 */
+  wordWeight?: number;
+  /** Weight of a passage's title and heading against its text, in [0, 1]. @default 0.7 */
+  titleWeight?: number;
+  /** Most passages the latent-semantic basis is fitted on; the rest are folded in. @default 20000 */
+  maxFitDocuments?: number;
+  /** Seed of the randomised SVD, so fitting is reproducible. @default 7 */
+  seed?: number;
+}
+
+/** A passage to embed: its heading text, its body, and its language (which picks the stemmer). */
+export interface EmbedField {
+  title: string;
+  text: string;
+  lang: Language;
+}
+
+/**
+ * kaiku's offline embedder: dense vectors from hashed words, stems, bigrams and character 3–5-grams with IDF
+ * weights, plus a latent-semantic part (a truncated SVD of the corpus' term–document matrix) that makes words
+ * which occur in the same passages similar ("mail" ~ "message"). Robust to typos, inflection and missing ä/ö.
+ *
+ * It must be fitted on the corpus before use (IDF and the semantic basis come from it); `fit()` returns a fitted
+ * copy, and `toJSON()`/{@link loadLocalEmbedder} persist it with an index.
+ */
+export interface LocalEmbedder extends Embedder {
+  readonly fitted: boolean;
+  /** Learns IDF weights and the semantic basis from the corpus; returns a fitted embedder. */
+  fit(corpus: readonly EmbedField[]): LocalEmbedder;
+  /** Embeds passages with separate title and body weights. */
+  embedFields(fields: readonly EmbedField[]): Float32Array[];
+  /** Embeds one query in a language. */
+  embedQuery(text: string, lang: Language): Float32Array;
+  /** Embeds texts (the Embedder port); their language is taken as `other`, so only language-free features are used. */
+  embed(
+    texts: readonly string[],
+    options?: CallOptions & { lang?: Language },
+  ): Promise<{ vectors: Float32Array[] }>;
+  toJSON(): SavedLocalEmbedder;
+}
+
+/** The saved form of a fitted {@link LocalEmbedder}. Arrays are Float32 little-endian, base64. */
+export interface SavedLocalEmbedder {
+  kind: 'kaiku-local-embedder';
+  version: 1;
+  options: Required<LocalEmbedderOptions>;
+  idf: string;
+  documents: number;
+  /** Semantic basis: term bucket → row of `semanticRank` weights. */
+  terms: number[];
+  basis: string;
+  semanticRank: number;
+}
+
+const IDF_BITS = 20;
+const IDF_SIZE = 1 << IDF_BITS;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+// Seeds separate the feature kinds in hash space, so the word "ab" and the n-gram "ab" do not collide.
+const SEED_WORD = 0x9e3779b1;
+const SEED_STEM = 0x85ebca6b;
+const SEED_BIGRAM = 0xc2b2ae35;
+const SEED_CHAR = 0x27d4eb2f;
+
+function hashText(text: string, seed: number): number {
+  let hash = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, FNV_PRIME);
+  }
+  return hash >>> 0;
+}
+
+/** Final avalanche so the low bits (vector slot) and high bits (IDF bucket, sign) are independent. */
+function mix(hash: number): number {
+  let h = hash;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Sparse features of a text: parallel arrays of 32-bit hashes and weights (repeats allowed). */
+interface Features {
+  hashes: number[];
+  weights: number[];
+  /** Stem hashes of content words, for the semantic part. */
+  terms: number[];
+}
+
+function extract(
+  text: string,
+  lang: Language,
+  charWeight: number,
+  bigramWeight: number,
+  wordWeight: number,
+  out: Features,
+): void {
+  let previous = -1;
+  for (const token of tokenize(text)) {
+    const word = fold(token);
+    const stop = isStopWord(token, lang);
+    if (/^\d+$/.test(word)) {
+      out.hashes.push(mix(hashText(word, SEED_WORD)));
+      out.weights.push(0.5);
+      previous = -1;
+      continue;
+    }
+    const stemmed = lang === 'fi' || lang === 'en' ? fold(stem(token, lang)) : word;
+    const stemHash = hashText(stemmed, SEED_STEM);
+    if (!stop) {
+      out.hashes.push(mix(hashText(word, SEED_WORD)));
+      out.weights.push(0.5 * wordWeight);
+      out.hashes.push(mix(stemHash));
+      out.weights.push(wordWeight);
+      out.terms.push(mix(stemHash));
+    }
+    if (previous !== -1 && !stop) {
+      out.hashes.push(mix(Math.imul(previous ^ SEED_BIGRAM, FNV_PRIME) ^ stemHash));
+      out.weights.push(bigramWeight);
+    }
+    previous = stop ? -1 : stemHash;
+    if (stop || word.length < 3) continue;
+    // Character 3–5-grams of "<word>", hashed in place; the word's n-grams share one unit of weight.
+    const length = word.length + 2;
+    const grams = Math.max(1, 3 * length - 9);
+    // Scaled so the n-grams of a word together carry about charWeight of L2 norm, comparable to the word itself.
+    const each = charWeight / Math.sqrt(grams);
+    for (let start = 0; start < length; start++) {
+      let hash = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
+      for (let size = 1; size <= 5 && start + size <= length; size++) {
+        const position = start + size - 1;
+        const code = position === 0 ? 60 : position === length - 1 ? 62 : word.charCodeAt(position - 1);
+        hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
+        if (size >= 3) {
+          out.hashes.push(mix(hash));
+          out.weights.push(each);
+        }
+      }
+    }
+  }
+}
+
+const DEFAULTS: Required<LocalEmbedderOptions> = {
+  hashDimensions: 512,
+  semanticDimensions: 128,
+  semanticWeight: 0.5,
+  charWeight: 1,
+  bigramWeight: 0.5,
+  wordWeight: 0.3,
+  titleWeight: 0.7,
+  maxFitDocuments: 20_000,
+  seed: 7,
+};
+
+/**
+ * Creates the unfitted offline embedder. Call `fit(corpus)` on the passages you will index.
+ * @example
+ * const embedder = createLocalEmbedder().fit(passages.map((p) => ({ title: p.title, text: p.text, lang: p.lang })));
+ * const query = embedder.embedQuery('miten palautan tuotteen', 'fi');
+ */
+export function createLocalEmbedder(options: LocalEmbedderOptions = {}): LocalEmbedder {
+  const resolved = { ...DEFAULTS, ...options };
+  for (const key of ['hashDimensions', 'maxFitDocuments'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) {
+      throw new InvalidInputError(`"${key}" must be a positive integer; received ${resolved[key]}.`, [
+        { path: [key], message: 'must be a positive integer' },
+      ]);
+    }
+  }
+  if (
+    !(resolved.semanticWeight >= 0 && resolved.semanticWeight <= 1) ||
+    !(resolved.titleWeight >= 0 && resolved.titleWeight <= 1)
+  ) {
+    throw new InvalidInputError('"semanticWeight" and "titleWeight" must be between 0 and 1.', [
+      { path: ['semanticWeight'], message: 'must be in [0, 1]' },
+    ]);
+  }
+  return build(resolved, undefined);
+}
+
+interface FittedState {
+  idf: Float32Array;
+  documents: number;
+  /** term hash → row index into basis */
+  termRows: Map<number, number>;
+  termList: number[];
+  /** rows × rank, row-major */
+  basis: Float32Array;
+  rank: number;
+}
+
+function build(options: Required<LocalEmbedderOptions>, state: FittedState | undefined): LocalEmbedder {
+  const hashDims = options.hashDimensions;
+  const rank = state?.rank ?? 0;
+  const dimensions = hashDims + rank;
+  const hashScale = Math.sqrt(rank > 0 ? 1 - options.semanticWeight : 1);
+  const semanticScale = Math.sqrt(options.semanticWeight);
+
+  const hashPart = (features: Features, target: Float32Array, weight: number) => {
+    const idf = state?.idf;
+    const local = new Float32Array(hashDims);
+    for (let i = 0; i < features.hashes.length; i++) {
+      const hash = features.hashes[i]!;
+      const value = features.weights[i]! * (idf ? idf[hash >>> (32 - IDF_BITS)]! : 1);
+      local[hash % hashDims]! += hash & 0x80000000 ? -value : value;
+    }
+    normalizeInto(local, target, 0, weight);
+  };
+
+  const semanticPart = (terms: number[], target: Float32Array) => {
+    if (!state || rank === 0) return;
+    const counts = new Map<number, number>();
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const vector = new Float32Array(rank);
+    for (const [term, count] of counts) {
+      const row = state.termRows.get(term);
+      if (row === undefined) continue;
+      const weight = (1 + Math.log(count)) * state.idf[term >>> (32 - IDF_BITS)]!;
+      const offset = row * rank;
+      for (let k = 0; k < rank; k++) vector[k]! += weight * state.basis[offset + k]!;
+    }
+    normalizeInto(vector, target, hashDims, semanticScale);
+  };
+
+  const embedOne = (field: EmbedField): Float32Array => {
+    const out = new Float32Array(dimensions);
+    const title: Features = { hashes: [], weights: [], terms: [] };
+    const body: Features = { hashes: [], weights: [], terms: [] };
+    extract(field.title, field.lang, options.charWeight, options.bigramWeight, options.wordWeight, title);
+    extract(field.text, field.lang, options.charWeight, options.bigramWeight, options.wordWeight, body);
+    const hashVector = new Float32Array(hashDims);
+    if (field.title && field.text) {
+      // Title and body are normalised apart, then mixed: a long answer must not drown its question.
+      const titleVector = new Float32Array(hashDims);
+      hashPart(title, titleVector, options.titleWeight);
+      hashPart(body, hashVector, 1 - options.titleWeight);
+      for (let i = 0; i < hashDims; i++) hashVector[i]! += titleVector[i]!;
+    } else {
+      hashPart(field.title ? title : body, hashVector, 1);
+    }
+    normalizeInto(hashVector, out, 0, hashScale);
+    const terms = title.terms.concat(title.terms, body.terms);
+    semanticPart(terms, out);
+    return out;
+  };
+
+  const embedder: LocalEmbedder = {
+    id: `local/hash-ngram-${hashDims}${rank > 0 ? `+lsa-${rank}` : ''}`,
+    dimensions,
+    maxBatchSize: 4096,
+    fitted: state !== undefined,
+    fit(corpus) {
+      return build(options, fitState(corpus, options));
+    },
+    embedFields: (fields) => fields.map(embedOne),
+    embedQuery: (text, lang) => embedOne({ title: '', text, lang }),
+    async embed(texts, callOptions) {
+      if (callOptions?.signal?.aborted) throw callOptions.signal.reason;
+      return {
+        vectors: texts.map((text) => embedOne({ title: '', text, lang: callOptions?.lang ?? 'other' })),
+      };
+    },
+    toJSON() {
+      if (!state)
+        throw new InvalidInputError('Only a fitted local embedder can be saved.', [], {
+          hint: 'Call fit(corpus) first.',
+        });
+      return {
+        kind: 'kaiku-local-embedder',
+        version: 1,
+        options,
+        idf: toBase64(state.idf),
+        documents: state.documents,
+        terms: state.termList,
+        basis: toBase64(state.basis),
+        semanticRank: state.rank,
+      };
+    },
+  };
+  return embedder;
+}
+
+/** Restores a fitted embedder saved with `toJSON()`. */
+export function loadLocalEmbedder(saved: SavedLocalEmbedder): LocalEmbedder {
+  if (saved?.kind !== 'kaiku-local-embedder' || saved.version !== 1) {
+    throw new InvalidInputError(
+      'Not a saved kaiku local embedder.',
+      [{ path: ['kind'], message: 'unexpected kind' }],
+      { hint: 'Rebuild the index.' },
+    );
+  }
+  const basis = fromBase64(saved.basis);
+  const idf = fromBase64(saved.idf);
+  if (idf.length !== IDF_SIZE || basis.length !== saved.terms.length * saved.semanticRank) {
+    throw new InvalidInputError(
+      'The saved local embedder is damaged.',
+      [{ path: ['basis'], message: 'wrong length' }],
+      { hint: 'Rebuild the index.' },
+    );
+  }
+  return build(saved.options, {
+    idf,
+    documents: saved.documents,
+    termList: saved.terms,
+    termRows: new Map(saved.terms.map((term, row) => [term, row])),
+    basis,
+    rank: saved.semanticRank,
+  });
+}
+
+function fitState(corpus: readonly EmbedField[], options: Required<LocalEmbedderOptions>): FittedState {
+  const documentFrequency = new Uint32Array(IDF_SIZE);
+  const docTerms: number[][] = [];
+  const seen = new Set<number>();
+  for (const field of corpus) {
+    const features: Features = { hashes: [], weights: [], terms: [] };
+    extract(field.title, field.lang, options.charWeight, options.bigramWeight, options.wordWeight, features);
+    // The title counts twice for the semantic part, as it does in embedding.
+    const titleTerms = features.terms.slice();
+    extract(field.text, field.lang, options.charWeight, options.bigramWeight, options.wordWeight, features);
+    seen.clear();
+    for (const hash of features.hashes) {
+      const bucket = hash >>> (32 - IDF_BITS);
+      if (!seen.has(bucket)) {
+        seen.add(bucket);
+        documentFrequency[bucket]!++;
+      }
+    }
+    docTerms.push(titleTerms.concat(features.terms));
+  }
+  const documents = corpus.length;
+  const idf = new Float32Array(IDF_SIZE);
+  for (let i = 0; i < IDF_SIZE; i++) idf[i] = Math.log((documents + 1) / (documentFrequency[i]! + 1)) + 1;
+  const semantic = fitSemantic(docTerms, idf, options);
+  return { idf, documents, ...semantic };
+}
+
+// Truncated SVD of the TF-IDF term–document matrix by a randomised range finder with two power iterations
+// (Halko, Martinsson & Tropp 2011), on at most maxFitDocuments passages spread evenly over the corpus.
+function fitSemantic(
+  docTerms: readonly number[][],
+  idf: Float32Array,
+  options: Required<LocalEmbedderOptions>,
+): Pick<FittedState, 'termRows' | 'termList' | 'basis' | 'rank'> {
+  const step = Math.max(1, docTerms.length / options.maxFitDocuments);
+  const sample: number[][] = [];
+  for (let i = 0; i < docTerms.length && sample.length < options.maxFitDocuments; i += step)
+    sample.push(docTerms[Math.floor(i)]!);
+  const rank = Math.min(options.semanticDimensions, Math.floor(sample.length / 4));
+  if (rank < 2) return { termRows: new Map(), termList: [], basis: new Float32Array(0), rank: 0 };
+
+  const termRows = new Map<number, number>();
+  const termList: number[] = [];
+  const columns = sample.map((terms) => {
+    const counts = new Map<number, number>();
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const rows = new Int32Array(counts.size);
+    const values = new Float32Array(counts.size);
+    let norm = 0;
+    let i = 0;
+    for (const [term, count] of counts) {
+      let row = termRows.get(term);
+      if (row === undefined) {
+        row = termList.length;
+        termRows.set(term, row);
+        termList.push(term);
+      }
+      const value = (1 + Math.log(count)) * idf[term >>> (32 - IDF_BITS)]!;
+      rows[i] = row;
+      values[i] = value;
+      norm += value * value;
+      i++;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < values.length; j++) values[j] = values[j]! / norm;
+    return { rows, values };
+  });
+  const terms = termList.length;
+  const documents = columns.length;
+  const width = rank + 16;
+  let state = options.seed >>> 0 || 1;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 0.5) / 4294967296;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI * random());
+
+  // Y (terms × width) = A X, X (documents × width); both stored column-block-wise as width arrays.
+  const multiplyA = (x: Float64Array[]) => {
+    const y = Array.from({ length: width }, () => new Float64Array(terms));
+    for (let j = 0; j < documents; j++) {
+      const { rows, values } = columns[j]!;
+      for (let l = 0; l < width; l++) {
+        const factor = x[l]![j]!;
+        if (factor === 0) continue;
+        const target = y[l]!;
+        for (let k = 0; k < rows.length; k++) target[rows[k]!]! += values[k]! * factor;
+      }
+    }
+    return y;
+  };
+  const multiplyAT = (y: Float64Array[]) => {
+    const x = Array.from({ length: width }, () => new Float64Array(documents));
+    for (let j = 0; j < documents; j++) {
+      const { rows, values } = columns[j]!;
+      for (let l = 0; l < width; l++) {
+        const source = y[l]!;
+        let sum = 0;
+        for (let k = 0; k < rows.length; k++) sum += values[k]! * source[rows[k]!]!;
+        x[l]![j] = sum;
+      }
+    }
+    return x;
+  };
+  let range = multiplyA(
+    Array.from({ length: width }, () => Float64Array.from({ length: documents }, gaussian)),
+  );
+  orthonormalize(range);
+  for (let iteration = 0; iteration < 2; iteration++) {
+    const back = multiplyAT(range);
+    orthonormalize(back);
+    range = multiplyA(back);
+    orthonormalize(range);
+  }
+  // B = Qᵀ A (width × documents); its left singular vectors come from the small matrix B Bᵀ.
+  const projected = multiplyAT(range);
+  const gram = Array.from({ length: width }, (_, a) =>
+    Array.from({ length: width }, (_, b) => {
+      let sum = 0;
+      const rowA = projected[a]!;
+      const rowB = projected[b]!;
+      for (let j = 0; j < documents; j++) sum += rowA[j]! * rowB[j]!;
+      return sum;
+    }),
+  );
+  const { values, vectors } = symmetricEigen(gram);
+  const order = values
+    .map((value, index) => ({ value, index }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, rank)
+    .map((item) => item.index);
+  const basis = new Float32Array(terms * rank);
+  for (let k = 0; k < rank; k++) {
+    const column = order[k]!;
+    for (let l = 0; l < width; l++) {
+      const weight = vectors[l]![column]!;
+      if (weight === 0) continue;
+      const source = range[l]!;
+      for (let t = 0; t < terms; t++) basis[t * rank + k]! += source[t]! * weight;
+    }
+  }
+  return { termRows, termList, basis, rank };
+}
+
+function orthonormalize(columns: Float64Array[]): void {
+  for (let a = 0; a < columns.length; a++) {
+    const column = columns[a]!;
+    // Two passes of Gram–Schmidt keep the basis orthogonal in floating point.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let b = 0; b < a; b++) {
+        const other = columns[b]!;
+        let dot = 0;
+        for (let i = 0; i < column.length; i++) dot += column[i]! * other[i]!;
+        for (let i = 0; i < column.length; i++) column[i]! -= dot * other[i]!;
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < column.length; i++) norm += column[i]! * column[i]!;
+    norm = Math.sqrt(norm);
+    if (norm < 1e-12) {
+      column.fill(0);
+      continue;
+    }
+    for (let i = 0; i < column.length; i++) column[i]! /= norm;
+  }
+}
+
+// Cyclic Jacobi eigen-decomposition of a small symmetric matrix; columns of `vectors` are eigenvectors.
+function symmetricEigen(input: number[][]): { values: number[]; vectors: number[][] } {
+  const n = input.length;
+  const a = input.map((row) => row.slice());
+  const v: number[][] = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+  );
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p]![q]! ** 2;
+    if (off < 1e-20) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p]![q]!;
+        if (Math.abs(apq) < 1e-18) continue;
+        const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k]![p]!;
+          const akq = a[k]![q]!;
+          a[k]![p] = c * akp - s * akq;
+          a[k]![q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p]![k]!;
+          const aqk = a[q]![k]!;
+          a[p]![k] = c * apk - s * aqk;
+          a[q]![k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k]![p]!;
+          const vkq = v[k]![q]!;
+          v[k]![p] = c * vkp - s * vkq;
+          v[k]![q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  return { values: a.map((row, i) => row[i]!), vectors: v };
+}
+
+function normalizeInto(source: Float32Array, target: Float32Array, offset: number, scale: number): void {
+  let norm = 0;
+  for (let i = 0; i < source.length; i++) norm += source[i]! * source[i]!;
+  if (norm === 0) return;
+  const factor = scale / Math.sqrt(norm);
+  for (let i = 0; i < source.length; i++) target[offset + i] = source[i]! * factor;
+}
+
+function toBase64(array: Float32Array): string {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+}
+
+function fromBase64(text: string): Float32Array {
+  const buffer = Buffer.from(text, 'base64');
+  return new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length));
+}
