@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TriageResultSchema } from '../core/schemas.js';
+import { SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { main, type Io } from './main.js';
 
 function capture(stdin?: string): Io & { stdout: string[]; stderr: string[] } {
@@ -9,8 +13,10 @@ function capture(stdin?: string): Io & { stdout: string[]; stderr: string[] } {
     stdout,
     stderr,
     color: false,
+    interactive: false,
     out: (text) => stdout.push(text),
     err: (text) => stderr.push(text),
+    errInline: (text) => stderr.push(text),
     readStdin: async () => stdin,
   };
 }
@@ -52,7 +58,14 @@ describe('kaiku CLI', () => {
     expect(io.stderr.join('\n')).toMatch(/no message text/);
   });
 
-  it.each([['--help'], ['triage', '--help'], ['demo', '--help']])('prints help for %j', async (...argv) => {
+  it.each([
+    ['--help'],
+    ['triage', '--help'],
+    ['demo', '--help'],
+    ['index', '--help'],
+    ['ask', '--help'],
+    ['eval', 'retrieval', '--help'],
+  ])('prints help for %j', async (...argv) => {
     const io = capture();
     expect(await main(argv, io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/Usage: kaiku/);
@@ -68,6 +81,106 @@ describe('kaiku CLI', () => {
     const summary = /(\d+) cited answers, (\d+) handoff packets/.exec(text)!;
     expect(Number(summary[1])).toBeGreaterThan(0);
     expect(Number(summary[2])).toBeGreaterThan(0);
+  });
+
+  it('indexes documents, updates incrementally, answers and abstains', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'kaiku-cli-')), 'index');
+    const built = capture();
+    expect(await main(['index', SAMPLE_KNOWLEDGE_DIR, '--out', out, '--json'], built)).toBe(0);
+    expect(JSON.parse(built.stdout[0]!)).toMatchObject({ added: 46, incremental: false });
+    const updated = capture();
+    expect(await main(['index', SAMPLE_KNOWLEDGE_DIR, '--out', out, '--json'], updated)).toBe(0);
+    expect(JSON.parse(updated.stdout[0]!)).toMatchObject({ added: 0, unchanged: 46, incremental: true });
+
+    const asked = capture();
+    expect(
+      await main(['ask', '--index', out, '--json', 'Kuinka kauan paketti odottaa noutopisteessä?'], asked),
+    ).toBe(0);
+    const answer = JSON.parse(asked.stdout.join('\n'));
+    expect(answer).toMatchObject({ abstained: false, language: 'fi' });
+    expect(answer.citations[0]).toMatchObject({ id: 'pickup-point-parcel' });
+    expect(Object.keys(answer).sort()).toEqual([
+      'abstained',
+      'answer',
+      'citations',
+      'confidence',
+      'language',
+      'reason',
+    ]);
+    expect(Object.keys(answer.citations[0]).sort()).toEqual(
+      expect.arrayContaining(['id', 'title', 'snippet', 'score']),
+    );
+
+    const english = capture();
+    await main(['ask', '--index', out, '--json', 'How do I reset my password?'], english);
+    expect(JSON.parse(english.stdout.join('\n'))).toMatchObject({
+      abstained: false,
+      language: 'en',
+      citations: [{ id: 'password-reset' }],
+    });
+
+    const offTopic = capture();
+    expect(await main(['ask', '--index', out, '--json', 'mikä on Ranskan pääkaupunki'], offTopic)).toBe(0);
+    const abstained = JSON.parse(offTopic.stdout.join('\n'));
+    expect(abstained).toMatchObject({ abstained: true, answer: null, citations: [] });
+    expect(abstained.reason).toMatch(/does not cover/);
+  });
+
+  it('evaluates retrieval and prints the fields other tools read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kaiku-eval-'));
+    const docs = [
+      { id: 'd1', title: 'Reset your password', text: 'Use the forgot password link on the login page.' },
+      { id: 'd2', title: 'Delivery times', text: 'Parcels arrive in one to three working days.' },
+      { id: 'd3', title: 'Gift cards', text: 'Gift cards are valid for two years.' },
+    ];
+    const queries = [
+      { id: 'q1', query: 'I forgot my password', doc_ids: ['d1'] },
+      { id: 'q2', query: 'how long does delivery take', doc_ids: ['d2'] },
+    ];
+    await writeFile(join(dir, 'docs.jsonl'), docs.map((doc) => JSON.stringify(doc)).join('\n'));
+    await writeFile(join(dir, 'queries.jsonl'), queries.map((query) => JSON.stringify(query)).join('\n'));
+    const io = capture();
+    expect(
+      await main(
+        [
+          'eval',
+          'retrieval',
+          '--docs',
+          join(dir, 'docs.jsonl'),
+          '--queries',
+          join(dir, 'queries.jsonl'),
+          '--json',
+        ],
+        io,
+      ),
+    ).toBe(0);
+    const report = JSON.parse(io.stdout[0]!);
+    for (const field of [
+      'queries',
+      'recallAt1',
+      'recallAt5',
+      'recallAt10',
+      'mrr',
+      'ndcgAt10',
+      'indexMs',
+      'p50Ms',
+      'p95Ms',
+    ]) {
+      expect(report).toHaveProperty(field);
+    }
+    expect(report).toMatchObject({ queries: 2, unit: 'document', recallAt1: 1 });
+
+    const missing = capture();
+    expect(
+      await main(
+        ['eval', 'retrieval', '--docs', join(dir, 'nope.jsonl'), '--queries', join(dir, 'queries.jsonl')],
+        missing,
+      ),
+    ).toBe(2);
+    expect(missing.stderr.join('\n')).toMatch(/Cannot read/);
+    const usage = capture();
+    expect(await main(['eval', 'retrieval'], usage)).toBe(2);
+    expect(await main(['ask', '--index', join(dir, 'none'), 'hei'], capture())).toBe(2);
   });
 
   it('prints demo results as JSON lines', async () => {

@@ -5,6 +5,7 @@ import { KaikuError } from '../core/errors.js';
 import { ChannelSchema, type MessageInput, type TriageResult } from '../core/schemas.js';
 import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
+import { runAsk, runEvalRetrieval, runIndex } from './knowledge-commands.js';
 
 /** Exit codes: 0 success, 1 a failure while running, 2 bad usage or input. */
 const EXIT_USAGE = 2;
@@ -22,8 +23,12 @@ interface Command {
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Writes to standard error without a newline (progress bars). */
+  errInline(text: string): void;
   readStdin(): Promise<string | undefined>;
   color: boolean;
+  /** Standard error is a terminal: progress bars are drawn. */
+  interactive: boolean;
 }
 
 const engineOptions: Record<string, OptionSpec> = {
@@ -38,6 +43,58 @@ const engineOptions: Record<string, OptionSpec> = {
 };
 
 const COMMANDS: Record<string, Command> = {
+  index: {
+    summary:
+      'Index documents (md, html, txt, json, jsonl) into a folder; re-running updates it incrementally.',
+    usage:
+      'kaiku index <dir|file…> --out <indexDir> [--lang fi|en] [--vectors auto|memory|hnsw] [--keep-missing] [--json]',
+    options: {
+      out: { type: 'string', description: 'index folder to create or update' },
+      lang: { type: 'string', description: 'language of documents that declare none (default: detected)' },
+      vectors: {
+        type: 'string',
+        description: 'vector store: auto (HNSW from 2,000 passages), memory or hnsw',
+      },
+      'keep-missing': {
+        type: 'boolean',
+        description: 'when updating, keep articles that are no longer in the given documents',
+      },
+      json: { type: 'boolean', description: 'print the report as JSON' },
+    },
+    run: runIndex,
+  },
+  ask: {
+    summary: 'Answer a question from an index, with citations, or abstain with the reason.',
+    usage: 'kaiku ask --index <indexDir> [--json] [--lang fi|en] <question…>',
+    options: {
+      index: { type: 'string', description: 'index folder written by "kaiku index"' },
+      lang: { type: 'string', description: 'language of the question (default: detected)' },
+      json: {
+        type: 'boolean',
+        description: 'print {answer, citations, confidence, abstained, reason, language}',
+      },
+    },
+    run: runAsk,
+  },
+  'eval retrieval': {
+    summary: 'Measure retrieval on {id,title,text} documents and {id,query,doc_ids} queries.',
+    usage: 'kaiku eval retrieval --docs <docs.jsonl> --queries <queries.jsonl> [--k 10] [--lang en] [--json]',
+    options: {
+      docs: { type: 'string', description: 'JSONL documents {id, title, text[, lang, group|thread_id]}' },
+      queries: { type: 'string', description: 'JSONL queries {id, query, doc_ids}' },
+      k: { type: 'string', description: 'ranks scored (default: 10)' },
+      lang: {
+        type: 'string',
+        description: 'language of documents and queries that declare none (default: en)',
+      },
+      json: {
+        type: 'boolean',
+        description:
+          'print {queries, recallAt1, recallAt5, recallAt10, mrr, ndcgAt10, indexMs, p50Ms, p95Ms, …}',
+      },
+    },
+    run: runEvalRetrieval,
+  },
   triage: {
     summary: 'Triage one message: language, intent, sentiment, urgency, route, answer and handoff.',
     usage:
@@ -108,7 +165,11 @@ const COMMANDS: Record<string, Command> = {
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...afterFirst] = argv;
+  // Two-word commands ("eval retrieval") are looked up as one name.
+  const twoWords =
+    first !== undefined && afterFirst[0] !== undefined ? `${first} ${afterFirst[0]}` : undefined;
+  const [name, rest] = twoWords && COMMANDS[twoWords] ? [twoWords, afterFirst.slice(1)] : [first, afterFirst];
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(generalHelp());
     return name === undefined ? EXIT_USAGE : 0;
@@ -302,7 +363,9 @@ function processIo(): Io {
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
+    errInline: (text) => process.stderr.write(text),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    interactive: Boolean(process.stderr.isTTY),
     async readStdin() {
       if (process.stdin.isTTY) return undefined;
       const chunks: Buffer[] = [];
