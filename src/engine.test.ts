@@ -5,7 +5,7 @@ import { HandoffPacketSchema, TriageResultSchema, type MessageInput } from './co
 import { createEngine, type Engine } from './engine.js';
 import { SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from './sample.js';
 import { trainIntentModel, type IntentExample } from './classify/intent.js';
-import { createFixedClock } from './testing/index.js';
+import { createFixedClock, createScriptedChatModel } from './testing/index.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -125,6 +125,17 @@ describe('engine.handle', () => {
     await expect(
       engine.handle({ channel: 'chat', text: 'hei' }, { signal: controller.signal }),
     ).rejects.toThrow('cancelled by caller');
+  });
+
+  it('answers with a configured chat model when its answer is grounded', async () => {
+    const chatModel = createScriptedChatModel([
+      JSON.stringify({ answer: 'Paketti odottaa noutopisteessä 14 päivää.', citations: ['P1'], abstain: false, reason: null }),
+    ]);
+    const withModel = await createEngine({ knowledge: engine.knowledge, intents: engine.intents, chatModel });
+    const result = await withModel.handle({ channel: 'chat', text: 'Kuinka kauan paketti odottaa noutopisteessä?' });
+    expect(result.answer).toMatchObject({ abstained: false, text: 'Paketti odottaa noutopisteessä 14 päivää.' });
+    expect(result.answer.reasons[0]!.code).toBe('llm-grounded');
+    expect(chatModel.requests).toHaveLength(1);
   });
 
   it('works with no knowledge base and no intents, saying so', async () => {

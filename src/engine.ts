@@ -12,7 +12,8 @@ import { DEFAULT_ROUTING, routeMessage, type RoutingTable } from './classify/rou
 import { ConfigurationError, InvalidInputError, KaikuError, throwIfAborted } from './core/errors.js';
 import { normalizeEmail, normalizePhone } from './core/identity.js';
 import { loadLanguageDetector } from './core/language.js';
-import type { ConversationRecord, ConversationStore } from './core/ports.js';
+import type { ChatModel, ConversationRecord, ConversationStore } from './core/ports.js';
+import { answerWithModel } from './retrieve/llm-answer.js';
 import {
   MessageInputSchema,
   type Answer,
@@ -59,6 +60,12 @@ export interface EngineOptions {
    * Without them every intent is `unknown`.
    */
   intents?: IntentModel | readonly IntentExample[] | string;
+  /**
+   * A chat model for answers (OpenAI, a compatible server, LangChain, or a fake in tests). Its answers are
+   * accepted only when grounded in the retrieved passages; otherwise, and when the provider fails, the
+   * extractive answer is used. Without one, answers are extractive.
+   */
+  chatModel?: ChatModel;
   /** @default an in-memory store */
   store?: ConversationStore;
   /** @default the system clock */
@@ -225,7 +232,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         routing,
       );
       const answer: Answer = knowledge
-        ? await knowledge.answer(text, { lang: replyLanguage, ...(signal ? { signal } : {}) })
+        ? options.chatModel
+          ? await answerWithModel(knowledge, text, {
+              lang: replyLanguage,
+              chatModel: options.chatModel,
+              ...(signal ? { signal } : {}),
+            })
+          : await knowledge.answer(text, { lang: replyLanguage, ...(signal ? { signal } : {}) })
         : {
             abstained: true,
             text: null,

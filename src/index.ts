@@ -216,3 +216,11 @@ export {
   type LangChainMessageLike,
   type LangChainRetrieverOptions,
 } from './providers/langchain/index.js';
+export {
+  answerWithModel,
+  checkGrounding,
+  LlmAnswerSchema,
+  type GroundingVerdict,
+  type LlmAnswer,
+  type LlmAnswerOptions,
+} from './retrieve/llm-answer.js';

@@ -120,6 +120,8 @@ export interface SearchOptions {
  */
 export interface KnowledgeIndex extends Retriever {
   readonly embedder: Embedder;
+  /** The calibration that turns answer signals into a confidence. */
+  readonly calibration: AnswerCalibration;
   /** Live passages. */
   readonly size: number;
   readonly articles: readonly Article[];
@@ -390,6 +392,7 @@ async function open(options: KnowledgeIndexOptions, restored: Restored | undefin
   };
 
   const index: KnowledgeIndex = {
+    calibration,
     get embedder() {
       return embedder;
     },
