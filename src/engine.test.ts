@@ -129,11 +129,22 @@ describe('engine.handle', () => {
 
   it('answers with a configured chat model when its answer is grounded', async () => {
     const chatModel = createScriptedChatModel([
-      JSON.stringify({ answer: 'Paketti odottaa noutopisteessä 14 päivää.', citations: ['P1'], abstain: false, reason: null }),
+      JSON.stringify({
+        answer: 'Paketti odottaa noutopisteessä 14 päivää.',
+        citations: ['P1'],
+        abstain: false,
+        reason: null,
+      }),
     ]);
     const withModel = await createEngine({ knowledge: engine.knowledge, intents: engine.intents, chatModel });
-    const result = await withModel.handle({ channel: 'chat', text: 'Kuinka kauan paketti odottaa noutopisteessä?' });
-    expect(result.answer).toMatchObject({ abstained: false, text: 'Paketti odottaa noutopisteessä 14 päivää.' });
+    const result = await withModel.handle({
+      channel: 'chat',
+      text: 'Kuinka kauan paketti odottaa noutopisteessä?',
+    });
+    expect(result.answer).toMatchObject({
+      abstained: false,
+      text: 'Paketti odottaa noutopisteessä 14 päivää.',
+    });
     expect(result.answer.reasons[0]!.code).toBe('llm-grounded');
     expect(chatModel.requests).toHaveLength(1);
   });

@@ -47,13 +47,20 @@ export function fold(word: string): string {
  * -us/-ys nouns keep one stem through their cases (tilaus, tilauksen, tilausta → "tilau").
  */
 export function stem(word: string, lang: Language): string {
-  if (lang === 'fi') {
-    const stemmed = stemFinnish(word);
-    return stemmed.replace(/([uy])k?s$/, '$1');
+  if (lang !== 'fi' && lang !== 'en') return word;
+  const cache = STEM_CACHE[lang];
+  let stemmed = cache.get(word);
+  if (stemmed === undefined) {
+    stemmed = lang === 'fi' ? stemFinnish(word).replace(/([uy])k?s$/, '$1') : stemEnglish(word);
+    // Text repeats its words (Zipf): a bounded memo makes stemming nearly free; it is dropped when full.
+    if (cache.size >= STEM_CACHE_LIMIT) cache.clear();
+    cache.set(word, stemmed);
   }
-  if (lang === 'en') return stemEnglish(word);
-  return word;
+  return stemmed;
 }
+
+const STEM_CACHE_LIMIT = 200_000;
+const STEM_CACHE = { fi: new Map<string, string>(), en: new Map<string, string>() };
 
 // Function words that carry no topic. Negations ("ei", "not") are here for retrieval, but sentiment reads
 // raw tokens, so they still count there.

@@ -51,7 +51,10 @@ class Postings {
   body = new Float32Array(4);
   length = 0;
   live = 0;
+  /** Slots ascend (true after a bulk build): common terms can then be looked up by binary search. */
+  sorted = true;
   push(slot: number, title: number, body: number): void {
+    if (this.length > 0 && slot < this.slots[this.length - 1]!) this.sorted = false;
     if (this.length === this.slots.length) {
       const capacity = this.length * 2;
       this.slots = grow(this.slots, capacity);
@@ -63,6 +66,19 @@ class Postings {
     this.body[this.length] = body;
     this.length++;
     this.live++;
+  }
+  /** Position of `slot` in a sorted list, or -1. */
+  find(slot: number): number {
+    let low = 0;
+    let high = this.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = this.slots[middle]!;
+      if (value === slot) return middle;
+      if (value < slot) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 }
 
@@ -77,6 +93,9 @@ const MIN_EXPANDABLE = 6;
 const MIN_PREFIX = 5;
 const EXPANSION_WEIGHT = 0.7;
 const MAX_QUERY_TERMS = 32;
+const PRUNE_FROM = 10_000;
+const PRUNE_SHARE = 0.01;
+const CANDIDATE_POOL = 500;
 
 /** Creates an empty BM25F index for passages in `lang`. */
 export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm25fIndex {
@@ -97,6 +116,11 @@ export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm
   const expansions = new Map<string, string[]>();
   let scores = new Float32Array(1024);
   let masks = new Uint32Array(1024);
+  // Per-passage field weight over length normalisation, cached until the index changes.
+  let titleFactor = new Float32Array(1024);
+  let bodyFactor = new Float32Array(1024);
+  let factorsFor = -1;
+  let version = 0;
 
   const ensure = (slot: number) => {
     if (slot < alive.length) return;
@@ -109,6 +133,21 @@ export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm
     alive = nextAlive;
     scores = new Float32Array(capacity);
     masks = new Uint32Array(capacity);
+    titleFactor = new Float32Array(capacity);
+    bodyFactor = new Float32Array(capacity);
+    factorsFor = -1;
+  };
+
+  const refreshFactors = () => {
+    if (factorsFor === version) return;
+    const averageTitle = live > 0 ? Math.max(totalTitle / live, 1e-6) : 1;
+    const averageBody = live > 0 ? Math.max(totalBody / live, 1e-6) : 1;
+    for (let slot = 0; slot < alive.length; slot++) {
+      if (!alive[slot]) continue;
+      titleFactor[slot] = titleWeight / (1 - titleB + (titleB * titleLength[slot]!) / averageTitle);
+      bodyFactor[slot] = bodyWeight / (1 - bodyB + (bodyB * bodyLength[slot]!) / averageBody);
+    }
+    factorsFor = version;
   };
 
   const count = (text: string) => {
@@ -195,6 +234,7 @@ export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm
       titleLength[slot] = title.length;
       bodyLength[slot] = body.length;
       alive[slot] = 1;
+      version++;
       totalTitle += title.length;
       totalBody += body.length;
       live++;
@@ -203,6 +243,7 @@ export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm
     remove(slot, fields) {
       if (!alive[slot]) return;
       alive[slot] = 0;
+      version++;
       totalTitle -= titleLength[slot]!;
       totalBody -= bodyLength[slot]!;
       live--;
@@ -217,27 +258,55 @@ export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm
     },
     search(query, k) {
       const terms = [...new Set(analyze(query, lang))].slice(0, MAX_QUERY_TERMS);
-      const averageTitle = live > 0 ? Math.max(totalTitle / live, 1e-6) : 1;
-      const averageBody = live > 0 ? Math.max(totalBody / live, 1e-6) : 1;
+      refreshFactors();
       const touched: number[] = [];
-      terms.forEach((term, bit) => {
+      // In a large corpus, a term in over a twentieth of the passages barely separates them (IDF near zero) but costs
+      // the most to score. Rarer terms go first and find the candidates; such common terms then only add to
+      // candidates already found, unless every query term is that common.
+      const common = live >= PRUNE_FROM ? live * PRUNE_SHARE : Infinity;
+      const rare = terms.some((term) => documentFrequency(term) <= common);
+      const order = terms
+        .map((term, bit) => ({ term, bit, frequency: documentFrequency(term) }))
+        .sort((a, b) => a.frequency - b.frequency);
+      const deferred: { list: Postings; weight: number; bit: number }[] = [];
+      for (const { term, bit } of order) {
         for (const indexed of expand(term)) {
           const list = postings.get(indexed)!;
           const weight = idfOf(list.live) * (indexed === term ? 1 : EXPANSION_WEIGHT);
+          if (rare && list.live > common) {
+            deferred.push({ list, weight, bit });
+            continue;
+          }
           const slots = list.slots;
+          const titles = list.title;
+          const bodies = list.body;
           for (let i = 0; i < list.length; i++) {
             const slot = slots[i]!;
             if (!alive[slot]) continue;
-            const frequency =
-              (titleWeight * list.title[i]!) / (1 - titleB + (titleB * titleLength[slot]!) / averageTitle) +
-              (bodyWeight * list.body[i]!) / (1 - bodyB + (bodyB * bodyLength[slot]!) / averageBody);
+            const frequency = titles[i]! * titleFactor[slot]! + bodies[i]! * bodyFactor[slot]!;
             if (masks[slot] === 0) touched.push(slot);
             scores[slot]! += (weight * frequency) / (k1 + frequency);
             masks[slot]! |= 1 << bit;
           }
         }
-      });
-      const top = selectTop(touched, scores, k);
+      }
+      // Common terms only add to the best candidates the rarer terms found, looked up by binary search.
+      let pool = touched;
+      if (deferred.length > 0) {
+        pool = selectTop(touched, scores, Math.max(CANDIDATE_POOL, k * 20));
+        for (const { list, weight, bit } of deferred) {
+          for (const slot of pool) {
+            let i = -1;
+            if (list.sorted) i = list.find(slot);
+            else for (let j = 0; j < list.length; j++) if (list.slots[j] === slot) i = j;
+            if (i < 0) continue;
+            const frequency = list.title[i]! * titleFactor[slot]! + list.body[i]! * bodyFactor[slot]!;
+            scores[slot]! += (weight * frequency) / (k1 + frequency);
+            masks[slot]! |= 1 << bit;
+          }
+        }
+      }
+      const top = selectTop(pool, scores, k);
       const result: Bm25fResult = {
         slots: top,
         scores: top.map((slot) => scores[slot]!),

@@ -59,7 +59,7 @@ export interface KnowledgeIndexOptions {
    * @default 0.5
    */
   lexicalWeight?: number;
-  /** Candidates taken from each ranker before fusion. @default 100 */
+  /** Candidates taken from each ranker before fusion. @default 50 */
   candidates?: number;
   /** Answers below this calibrated confidence abstain. @default 0.5 */
   minConfidence?: number;
@@ -187,7 +187,7 @@ interface Restored {
 
 async function open(options: KnowledgeIndexOptions, restored: Restored | undefined): Promise<KnowledgeIndex> {
   const lexicalWeight = options.lexicalWeight ?? 0.5;
-  const candidates = options.candidates ?? 100;
+  const candidates = options.candidates ?? 50;
   const minConfidence = options.minConfidence ?? 0.5;
   const maxSentences = options.maxAnswerSentences ?? 2;
   const calibration = options.calibration ?? DEFAULT_ANSWER_CALIBRATION;
@@ -314,6 +314,14 @@ async function open(options: KnowledgeIndexOptions, restored: Restored | undefin
     // pooled dev sets (stackfaq + the sample shop) it beats either ranker alone, where score mixing did not.
     const lexicalRank = rankOf([...lexicalScores.entries()].map(([slot, item]) => [slot, item.score]));
     const denseRank = rankOf([...denseScores.entries()]);
+    // Each ranker's say in this query follows how decisively it ranks: the lead of its best candidate over its
+    // tenth, relative to the best. A ranker that finds one clear winner outweighs one whose scores are flat.
+    const lexicalPeak = peakedness([...lexicalScores.values()].map((item) => item.score));
+    const densePeak = peakedness([...denseScores.values()]);
+    const lexicalShare =
+      lexicalWeight === 0 || lexicalWeight === 1 || lexicalPeak + densePeak === 0
+        ? lexicalWeight
+        : (lexicalWeight * lexicalPeak) / (lexicalWeight * lexicalPeak + (1 - lexicalWeight) * densePeak);
     const fused: SearchHit[] = [];
     for (const slot of new Set([...lexicalScores.keys(), ...denseScores.keys()])) {
       const chunk = chunks[slot]!;
@@ -322,8 +330,8 @@ async function open(options: KnowledgeIndexOptions, restored: Restored | undefin
       const fromLexical = lexicalRank.get(slot);
       const fromDense = denseRank.get(slot);
       const score =
-        (fromLexical !== undefined ? (2 * lexicalWeight) / (RRF_K + fromLexical + 1) : 0) +
-        (fromDense !== undefined ? (2 * (1 - lexicalWeight)) / (RRF_K + fromDense + 1) : 0);
+        (fromLexical !== undefined ? (2 * lexicalShare) / (RRF_K + fromLexical + 1) : 0) +
+        (fromDense !== undefined ? (2 * (1 - lexicalShare)) / (RRF_K + fromDense + 1) : 0);
       fused.push({
         chunkId: chunk.id,
         docId: chunk.docId,
@@ -759,6 +767,15 @@ function keyOf(article: Pick<Article, 'id' | 'lang'>): string {
 function hashArticle(article: Article): string {
   const { source: _source, ...content } = article;
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 32);
+}
+
+/** (best − tenth best) / best of a ranker's candidate scores: 0 when flat, near 1 for one clear winner. */
+function peakedness(scores: readonly number[]): number {
+  if (scores.length === 0) return 0;
+  const sorted = [...scores].sort((a, b) => b - a);
+  const best = sorted[0]!;
+  const tenth = sorted[Math.min(9, sorted.length - 1)]!;
+  return best > 0 ? Math.max(0, (best - tenth) / best) : 0;
 }
 
 /** Rank (0 = best) of each key by descending score; ties keep their order. */

@@ -5,9 +5,15 @@ import { fold, isStopWord, stem, tokenize } from '../core/text.js';
 
 /** Options of {@link createLocalEmbedder}. */
 export interface LocalEmbedderOptions {
-  /** Length of the hashed n-gram part of each vector. @default 512 */
+  /**
+   * Length of the hashed n-gram part of each vector.
+   * @default 512, or 128 when fitted on 20,000 passages or more (to keep indexing and ANN search fast)
+   */
   hashDimensions?: number;
-  /** Length of the latent-semantic part (0 turns it off). Capped at a quarter of the fitted corpus. @default 128 */
+  /**
+   * Length of the latent-semantic part (0 turns it off). Capped at a quarter of the fitted corpus.
+   * @default 128, or 64 when fitted on 20,000 passages or more
+   */
   semanticDimensions?: number;
   /** Share of the cosine similarity that comes from the latent-semantic part. @default 0.5 */
   semanticWeight?: number;
@@ -19,7 +25,7 @@ export interface LocalEmbedderOptions {
   wordWeight?: number;
   /** Weight of a passage's title and heading against its text, in [0, 1]. @default 0.7 */
   titleWeight?: number;
-  /** Most passages the latent-semantic basis is fitted on; the rest are folded in. @default 20000 */
+  /** Most passages the latent-semantic basis is fitted on; the rest are folded in. @default 3000 */
   maxFitDocuments?: number;
   /** Seed of the randomised SVD, so fitting is reproducible. @default 7 */
   seed?: number;
@@ -69,7 +75,7 @@ export interface SavedLocalEmbedder {
   semanticRank: number;
 }
 
-const IDF_BITS = 20;
+const IDF_BITS = 18;
 const IDF_SIZE = 1 << IDF_BITS;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -99,13 +105,8 @@ function mix(hash: number): number {
   return h >>> 0;
 }
 
-/** Sparse features of a text: parallel arrays of 32-bit hashes and weights (repeats allowed). */
-interface Features {
-  hashes: number[];
-  weights: number[];
-  /** Stem hashes of content words, for the semantic part. */
-  terms: number[];
-}
+/** Receives each feature of a text as a 32-bit hash and a weight (repeats allowed), without allocating. */
+type Sink = (hash: number, weight: number) => void;
 
 function extract(
   text: string,
@@ -113,30 +114,29 @@ function extract(
   charWeight: number,
   bigramWeight: number,
   wordWeight: number,
-  out: Features,
+  sink: Sink,
+  /** Collects the stem hashes of content words, for the semantic part. */
+  terms: number[],
 ): void {
   let previous = -1;
   for (const token of tokenize(text)) {
     const word = fold(token);
     const stop = isStopWord(token, lang);
     if (/^\d+$/.test(word)) {
-      out.hashes.push(mix(hashText(word, SEED_WORD)));
-      out.weights.push(0.5);
+      sink(mix(hashText(word, SEED_WORD)), 0.5);
       previous = -1;
       continue;
     }
     const stemmed = lang === 'fi' || lang === 'en' ? fold(stem(token, lang)) : word;
     const stemHash = hashText(stemmed, SEED_STEM);
     if (!stop) {
-      out.hashes.push(mix(hashText(word, SEED_WORD)));
-      out.weights.push(0.5 * wordWeight);
-      out.hashes.push(mix(stemHash));
-      out.weights.push(wordWeight);
-      out.terms.push(mix(stemHash));
+      sink(mix(hashText(word, SEED_WORD)), 0.5 * wordWeight);
+      const term = mix(stemHash);
+      sink(term, wordWeight);
+      terms.push(term);
     }
     if (previous !== -1 && !stop) {
-      out.hashes.push(mix(Math.imul(previous ^ SEED_BIGRAM, FNV_PRIME) ^ stemHash));
-      out.weights.push(bigramWeight);
+      sink(mix(Math.imul(previous ^ SEED_BIGRAM, FNV_PRIME) ^ stemHash), bigramWeight);
     }
     previous = stop ? -1 : stemHash;
     if (stop || word.length < 3) continue;
@@ -151,14 +151,14 @@ function extract(
         const position = start + size - 1;
         const code = position === 0 ? 60 : position === length - 1 ? 62 : word.charCodeAt(position - 1);
         hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
-        if (size >= 3) {
-          out.hashes.push(mix(hash));
-          out.weights.push(each);
-        }
+        if (size >= 3) sink(mix(hash), each);
       }
     }
   }
 }
+
+// Corpora this large get the compact vector size unless the caller chose one.
+const LARGE_CORPUS = 20_000;
 
 const DEFAULTS: Required<LocalEmbedderOptions> = {
   hashDimensions: 512,
@@ -168,7 +168,7 @@ const DEFAULTS: Required<LocalEmbedderOptions> = {
   bigramWeight: 0.5,
   wordWeight: 0.3,
   titleWeight: 0.7,
-  maxFitDocuments: 20_000,
+  maxFitDocuments: 3000,
   seed: 7,
 };
 
@@ -180,6 +180,10 @@ const DEFAULTS: Required<LocalEmbedderOptions> = {
  */
 export function createLocalEmbedder(options: LocalEmbedderOptions = {}): LocalEmbedder {
   const resolved = { ...DEFAULTS, ...options };
+  const chosen = {
+    hash: options.hashDimensions !== undefined,
+    semantic: options.semanticDimensions !== undefined,
+  };
   for (const key of ['hashDimensions', 'maxFitDocuments'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) {
       throw new InvalidInputError(`"${key}" must be a positive integer; received ${resolved[key]}.`, [
@@ -195,7 +199,7 @@ export function createLocalEmbedder(options: LocalEmbedderOptions = {}): LocalEm
       { path: ['semanticWeight'], message: 'must be in [0, 1]' },
     ]);
   }
-  return build(resolved, undefined);
+  return build(resolved, undefined, chosen);
 }
 
 interface FittedState {
@@ -209,22 +213,26 @@ interface FittedState {
   rank: number;
 }
 
-function build(options: Required<LocalEmbedderOptions>, state: FittedState | undefined): LocalEmbedder {
+function build(
+  options: Required<LocalEmbedderOptions>,
+  state: FittedState | undefined,
+  chosen: { hash: boolean; semantic: boolean } = { hash: true, semantic: true },
+): LocalEmbedder {
   const hashDims = options.hashDimensions;
   const rank = state?.rank ?? 0;
   const dimensions = hashDims + rank;
   const hashScale = Math.sqrt(rank > 0 ? 1 - options.semanticWeight : 1);
   const semanticScale = Math.sqrt(options.semanticWeight);
 
-  const hashPart = (features: Features, target: Float32Array, weight: number) => {
+  // Adds a feature to a hashed vector: signed by its top bit, weighted by its IDF once fitted.
+  const slotMask = hashDims - 1;
+  const sinkInto = (target: Float32Array): Sink => {
     const idf = state?.idf;
-    const local = new Float32Array(hashDims);
-    for (let i = 0; i < features.hashes.length; i++) {
-      const hash = features.hashes[i]!;
-      const value = features.weights[i]! * (idf ? idf[hash >>> (32 - IDF_BITS)]! : 1);
-      local[hash % hashDims]! += hash & 0x80000000 ? -value : value;
-    }
-    normalizeInto(local, target, 0, weight);
+    // Integer ops only (mask, shift): a modulo of a uint32 above 2^31 falls off V8's fast integer path.
+    return (hash, weight) => {
+      const value = idf ? weight * idf[hash >>> (32 - IDF_BITS)]! : weight;
+      target[hash & slotMask]! += hash >>> 31 ? -value : value;
+    };
   };
 
   const semanticPart = (terms: number[], target: Float32Array) => {
@@ -244,23 +252,40 @@ function build(options: Required<LocalEmbedderOptions>, state: FittedState | und
 
   const embedOne = (field: EmbedField): Float32Array => {
     const out = new Float32Array(dimensions);
-    const title: Features = { hashes: [], weights: [], terms: [] };
-    const body: Features = { hashes: [], weights: [], terms: [] };
-    extract(field.title, field.lang, options.charWeight, options.bigramWeight, options.wordWeight, title);
-    extract(field.text, field.lang, options.charWeight, options.bigramWeight, options.wordWeight, body);
+    const titleVector = new Float32Array(hashDims);
+    const bodyVector = new Float32Array(hashDims);
+    const titleTerms: number[] = [];
+    const bodyTerms: number[] = [];
+    extract(
+      field.title,
+      field.lang,
+      options.charWeight,
+      options.bigramWeight,
+      options.wordWeight,
+      sinkInto(titleVector),
+      titleTerms,
+    );
+    extract(
+      field.text,
+      field.lang,
+      options.charWeight,
+      options.bigramWeight,
+      options.wordWeight,
+      sinkInto(bodyVector),
+      bodyTerms,
+    );
     const hashVector = new Float32Array(hashDims);
     if (field.title && field.text) {
       // Title and body are normalised apart, then mixed: a long answer must not drown its question.
-      const titleVector = new Float32Array(hashDims);
-      hashPart(title, titleVector, options.titleWeight);
-      hashPart(body, hashVector, 1 - options.titleWeight);
-      for (let i = 0; i < hashDims; i++) hashVector[i]! += titleVector[i]!;
+      normalizeInto(titleVector, hashVector, 0, options.titleWeight);
+      const body = new Float32Array(hashDims);
+      normalizeInto(bodyVector, body, 0, 1 - options.titleWeight);
+      for (let i = 0; i < hashDims; i++) hashVector[i]! += body[i]!;
     } else {
-      hashPart(field.title ? title : body, hashVector, 1);
+      normalizeInto(field.title ? titleVector : bodyVector, hashVector, 0, 1);
     }
     normalizeInto(hashVector, out, 0, hashScale);
-    const terms = title.terms.concat(title.terms, body.terms);
-    semanticPart(terms, out);
+    semanticPart(titleTerms.concat(titleTerms, bodyTerms), out);
     return out;
   };
 
@@ -270,7 +295,13 @@ function build(options: Required<LocalEmbedderOptions>, state: FittedState | und
     maxBatchSize: 4096,
     fitted: state !== undefined,
     fit(corpus) {
-      return build(options, fitState(corpus, options));
+      const large = corpus.length >= LARGE_CORPUS;
+      const sized = {
+        ...options,
+        hashDimensions: chosen.hash || !large ? options.hashDimensions : 128,
+        semanticDimensions: chosen.semantic || !large ? options.semanticDimensions : 64,
+      };
+      return build(sized, fitState(corpus, sized));
     },
     embedFields: (fields) => fields.map(embedOne),
     embedQuery: (text, lang) => embedOne({ title: '', text, lang }),
@@ -328,31 +359,54 @@ export function loadLocalEmbedder(saved: SavedLocalEmbedder): LocalEmbedder {
   });
 }
 
+// IDF and the semantic basis are estimated on an even sample of the corpus: enough for stable statistics, and it
+// keeps fitting from costing as much as embedding everything again.
+const MAX_IDF_DOCUMENTS = 10_000;
+
 function fitState(corpus: readonly EmbedField[], options: Required<LocalEmbedderOptions>): FittedState {
   const documentFrequency = new Uint32Array(IDF_SIZE);
   const docTerms: number[][] = [];
   const seen = new Set<number>();
-  for (const field of corpus) {
-    const features: Features = { hashes: [], weights: [], terms: [] };
-    extract(field.title, field.lang, options.charWeight, options.bigramWeight, options.wordWeight, features);
-    // The title counts twice for the semantic part, as it does in embedding.
-    const titleTerms = features.terms.slice();
-    extract(field.text, field.lang, options.charWeight, options.bigramWeight, options.wordWeight, features);
+  const step = Math.max(1, corpus.length / MAX_IDF_DOCUMENTS);
+  let documents = 0;
+  for (let position = 0; position < corpus.length; position += step) {
+    const field = corpus[Math.floor(position)]!;
     seen.clear();
-    for (const hash of features.hashes) {
+    const count: Sink = (hash) => {
       const bucket = hash >>> (32 - IDF_BITS);
       if (!seen.has(bucket)) {
         seen.add(bucket);
         documentFrequency[bucket]!++;
       }
-    }
-    docTerms.push(titleTerms.concat(features.terms));
+    };
+    const titleTerms: number[] = [];
+    const bodyTerms: number[] = [];
+    extract(
+      field.title,
+      field.lang,
+      options.charWeight,
+      options.bigramWeight,
+      options.wordWeight,
+      count,
+      titleTerms,
+    );
+    extract(
+      field.text,
+      field.lang,
+      options.charWeight,
+      options.bigramWeight,
+      options.wordWeight,
+      count,
+      bodyTerms,
+    );
+    // The title counts twice for the semantic part, as it does in embedding.
+    docTerms.push(titleTerms.concat(titleTerms, bodyTerms));
+    documents++;
   }
-  const documents = corpus.length;
   const idf = new Float32Array(IDF_SIZE);
   for (let i = 0; i < IDF_SIZE; i++) idf[i] = Math.log((documents + 1) / (documentFrequency[i]! + 1)) + 1;
   const semantic = fitSemantic(docTerms, idf, options);
-  return { idf, documents, ...semantic };
+  return { idf, documents: corpus.length, ...semantic };
 }
 
 // Truncated SVD of the TF-IDF term–document matrix by a randomised range finder with two power iterations
@@ -369,11 +423,16 @@ function fitSemantic(
   const rank = Math.min(options.semanticDimensions, Math.floor(sample.length / 4));
   if (rank < 2) return { termRows: new Map(), termList: [], basis: new Float32Array(0), rank: 0 };
 
+  // Terms of a single passage carry no co-occurrence: only terms in two or more passages get a row.
+  const sampleFrequency = new Map<number, number>();
+  for (const terms of sample)
+    for (const term of new Set(terms)) sampleFrequency.set(term, (sampleFrequency.get(term) ?? 0) + 1);
   const termRows = new Map<number, number>();
   const termList: number[] = [];
   const columns = sample.map((terms) => {
     const counts = new Map<number, number>();
-    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const term of terms)
+      if (sampleFrequency.get(term)! >= 2) counts.set(term, (counts.get(term) ?? 0) + 1);
     const rows = new Int32Array(counts.size);
     const values = new Float32Array(counts.size);
     let norm = 0;

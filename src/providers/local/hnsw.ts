@@ -6,9 +6,9 @@ import type { VectorIndex } from '../../core/ports.js';
 /** Options of {@link createHnswVectorIndex}. */
 export interface HnswOptions {
   dimensions: number;
-  /** Graph degree: higher is more accurate and uses more memory. @default 16 */
+  /** Graph degree: higher is more accurate and uses more memory. @default 8 */
   m?: number;
-  /** Candidate list size while building. @default 100 */
+  /** Candidate list size while building. @default 32 */
   efConstruction?: number;
   /** Candidate list size while searching; raised to k when smaller. @default 64 */
   efSearch?: number;
@@ -65,7 +65,7 @@ async function loadNative(): Promise<HnswModule> {
 export async function createHnswVectorIndex(options: HnswOptions): Promise<HnswVectorIndex> {
   const { HierarchicalNSW } = await loadNative();
   const native = new HierarchicalNSW('cosine', options.dimensions);
-  native.initIndex(options.capacity ?? 1024, options.m ?? 16, options.efConstruction ?? 100, 100, true);
+  native.initIndex(options.capacity ?? 1024, options.m ?? 8, options.efConstruction ?? 32, 100, true);
   return wrap(native, options, new Map(), [], []);
 }
 
