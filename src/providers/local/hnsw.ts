@@ -98,6 +98,12 @@ function wrap(
 ): HnswVectorIndex {
   const dimensions = options.dimensions;
   const efSearch = options.efSearch ?? 64;
+  // The native binding takes plain arrays only; one reused array avoids a garbage array per call.
+  const scratch = new Array<number>(dimensions).fill(0);
+  const toArray = (vector: Float32Array) => {
+    for (let i = 0; i < dimensions; i++) scratch[i] = vector[i]!;
+    return scratch;
+  };
   const check = (vector: Float32Array) => {
     if (vector.length !== dimensions) {
       throw new InvalidInputError(
@@ -129,8 +135,7 @@ function wrap(
           native.resizeIndex(native.getMaxElements() * 2);
         }
         const label = reuse ?? idOf.length;
-        // The native binding takes plain arrays only.
-        native.addPoint(Array.from(vector), label, reuse !== undefined);
+        native.addPoint(toArray(vector), label, reuse !== undefined);
         idOf[label] = id;
         byId.set(id, label);
       }
@@ -150,7 +155,7 @@ function wrap(
       const wanted = Math.min(k, byId.size);
       if (wanted === 0) return { hits: [] };
       native.setEf(Math.max(efSearch, wanted));
-      const { distances, neighbors } = native.searchKnn(Array.from(vector), wanted);
+      const { distances, neighbors } = native.searchKnn(toArray(vector), wanted);
       return { hits: neighbors.map((label, i) => ({ id: idOf[label]!, score: 1 - distances[i]! })) };
     },
     async save(dir) {
