@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnswerSchema } from '../core/schemas.js';
 import { SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
-import { createKnowledgeIndex, loadKnowledgeIndex, type KnowledgeIndex } from './knowledge-index.js';
+import {
+  createKnowledgeIndex,
+  fitAnswerCalibration,
+  loadKnowledgeIndex,
+  type KnowledgeIndex,
+} from './knowledge-index.js';
 import { loadArticles, parseArticle } from './knowledge.js';
 
 let knowledge: KnowledgeIndex;
@@ -70,6 +75,51 @@ describe('answers from the sample knowledge base', () => {
     const specific = await knowledge.answer('Kuinka kauan paketti odottaa noutopisteessä?', { lang: 'fi' });
     const vague = await knowledge.answer('paketti', { lang: 'fi' });
     expect(specific.confidence).toBeGreaterThan(vague.confidence);
+  });
+});
+
+describe('fitAnswerCalibration', () => {
+  it('learns that covered, similar articles are right and refuses one-sided data', async () => {
+    const questions = [
+      ...[
+        'Kuinka kauan paketti odottaa noutopisteessä?',
+        'Mitä maksutapoja teillä on?',
+        'Miten vaihdan salasanan?',
+        'Milloin lasku erääntyy?',
+        'Miten palautan tuotteen?',
+        'Kauanko takuu on voimassa?',
+      ].map((query) => ({
+        query,
+        lang: 'fi' as const,
+        doc_ids: [
+          'pickup-point-parcel',
+          'payment-methods',
+          'password-reset',
+          'invoice-due-dates',
+          'how-to-return',
+          'warranty',
+          'returns-policy',
+        ],
+      })),
+      ...[
+        'mikä on Ranskan pääkaupunki',
+        'paljonko kello on',
+        'kuka voitti jalkapallon MM-kisat',
+        'mikä on hyvä resepti pullaan',
+        'sataako huomenna Helsingissä',
+        'paljonko on kaksi plus kaksi',
+      ].map((query) => ({ query, lang: 'fi' as const, doc_ids: [] })),
+    ];
+    const calibration = await fitAnswerCalibration(knowledge, questions);
+    expect(calibration.weights[0] + calibration.weights[1]).toBeGreaterThan(0);
+    const calibrated = await createKnowledgeIndex({ calibration });
+    await calibrated.upsert(knowledge.articles);
+    const good = await calibrated.answer('Kuinka kauan paketti odottaa noutopisteessä?', { lang: 'fi' });
+    const bad = await calibrated.answer('mikä on Ranskan pääkaupunki', { lang: 'fi' });
+    expect(good.confidence).toBeGreaterThan(bad.confidence);
+    await expect(fitAnswerCalibration(knowledge, questions.slice(6))).rejects.toThrow(
+      /some answered right and some not/,
+    );
   });
 });
 

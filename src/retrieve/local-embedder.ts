@@ -157,6 +157,21 @@ function extract(
   }
 }
 
+/** Features of a passage's title and body into their sinks; returns the content-word terms of each. */
+function extractFields(
+  field: EmbedField,
+  options: Required<LocalEmbedderOptions>,
+  titleSink: Sink,
+  bodySink: Sink,
+): { titleTerms: number[]; bodyTerms: number[] } {
+  const titleTerms: number[] = [];
+  const bodyTerms: number[] = [];
+  const { charWeight, bigramWeight, wordWeight } = options;
+  extract(field.title, field.lang, charWeight, bigramWeight, wordWeight, titleSink, titleTerms);
+  extract(field.text, field.lang, charWeight, bigramWeight, wordWeight, bodySink, bodyTerms);
+  return { titleTerms, bodyTerms };
+}
+
 // Corpora this large get the compact vector size unless the caller chose one.
 const LARGE_CORPUS = 20_000;
 
@@ -254,25 +269,11 @@ function build(
     const out = new Float32Array(dimensions);
     const titleVector = new Float32Array(hashDims);
     const bodyVector = new Float32Array(hashDims);
-    const titleTerms: number[] = [];
-    const bodyTerms: number[] = [];
-    extract(
-      field.title,
-      field.lang,
-      options.charWeight,
-      options.bigramWeight,
-      options.wordWeight,
+    const { titleTerms, bodyTerms } = extractFields(
+      field,
+      options,
       sinkInto(titleVector),
-      titleTerms,
-    );
-    extract(
-      field.text,
-      field.lang,
-      options.charWeight,
-      options.bigramWeight,
-      options.wordWeight,
       sinkInto(bodyVector),
-      bodyTerms,
     );
     const hashVector = new Float32Array(hashDims);
     if (field.title && field.text) {
@@ -379,26 +380,7 @@ function fitState(corpus: readonly EmbedField[], options: Required<LocalEmbedder
         documentFrequency[bucket]!++;
       }
     };
-    const titleTerms: number[] = [];
-    const bodyTerms: number[] = [];
-    extract(
-      field.title,
-      field.lang,
-      options.charWeight,
-      options.bigramWeight,
-      options.wordWeight,
-      count,
-      titleTerms,
-    );
-    extract(
-      field.text,
-      field.lang,
-      options.charWeight,
-      options.bigramWeight,
-      options.wordWeight,
-      count,
-      bodyTerms,
-    );
+    const { titleTerms, bodyTerms } = extractFields(field, options, count, count);
     // The title counts twice for the semantic part, as it does in embedding.
     docTerms.push(titleTerms.concat(titleTerms, bodyTerms));
     documents++;
