@@ -281,7 +281,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       let reply: string;
       if (handoff.value === 'handoff') {
         packet = buildHandoffPacket({
-          record: (await store.get(conversationId))!,
+          // The packet reads messages, the conversation and the customer: none changed since `history` was read.
+          record: history,
           language: replyLanguage,
           intent: intent.value,
           urgency: urgency.value,

@@ -169,6 +169,7 @@ export {
   createKnowledgeIndex,
   loadKnowledgeIndex,
   DEFAULT_ANSWER_CALIBRATION,
+  calibratedConfidence,
   fitAnswerCalibration,
   type AnswerCalibration,
   type AnswerSignals,

@@ -36,6 +36,16 @@ export const DEFAULT_ANSWER_CALIBRATION: AnswerCalibration = {
   bias: -3.039,
 };
 
+/** The calibrated probability that an answer with these signals cites a right article. */
+export function calibratedConfidence(
+  calibration: AnswerCalibration,
+  signals: Pick<AnswerSignals, 'coverage' | 'dense' | 'margin'>,
+): number {
+  const [coverage, dense, margin] = calibration.weights;
+  const z = coverage * signals.coverage + dense * signals.dense + margin * signals.margin + calibration.bias;
+  return round3(1 / (1 + Math.exp(-z)));
+}
+
 /** Options of {@link createKnowledgeIndex}. */
 export interface KnowledgeIndexOptions {
   /**
@@ -528,12 +538,7 @@ async function open(options: KnowledgeIndexOptions, restored: Restored | undefin
       const analysis = await analyse(question, lang, signal);
       if (analysis.kind === 'abstain') return abstain(lang, 0, [analysis.reason]);
       const { top, best, features, lexicalIndex } = analysis;
-      const z =
-        calibration.weights[0] * features.coverage +
-        calibration.weights[1] * features.dense +
-        calibration.weights[2] * features.margin +
-        calibration.bias;
-      const confidence = round3(1 / (1 + Math.exp(-z)));
+      const confidence = calibratedConfidence(calibration, features);
       const explain: Reason = {
         code: 'retrieved',
         detail: `Article "${best.title}" covers ${Math.round(features.coverage * 100)}% of the question's information (dense similarity ${features.dense.toFixed(2)}, lead over the next article ${Math.round(features.margin * 100)}%); best passage "${best.heading}".`,

@@ -3,7 +3,7 @@ import { KaikuError } from '../core/errors.js';
 import type { ChatModel } from '../core/ports.js';
 import type { Answer, Citation, Language, Reason } from '../core/schemas.js';
 import { analyze, round3, splitSentences } from '../core/text.js';
-import type { KnowledgeIndex, SearchHit } from './knowledge-index.js';
+import { calibratedConfidence, type KnowledgeIndex, type SearchHit } from './knowledge-index.js';
 
 /** What the model must answer: validated with zod, and sent to the provider as the structured-output schema. */
 export const LlmAnswerSchema = z.object({
@@ -107,7 +107,7 @@ export async function answerWithModel(
       abstained: true,
       text: null,
       citations: [],
-      confidence: round3(1 - (signals ? calibratedOf(index, signals) : 0)),
+      confidence: round3(1 - (signals ? calibratedConfidence(index.calibration, signals) : 0)),
       language: lang,
       reasons: [
         { code: 'llm-abstained', detail: output.reason ?? 'The model found no answer in the passages.' },
@@ -130,7 +130,7 @@ export async function answerWithModel(
     abstained: false,
     text: output.answer.trim(),
     citations,
-    confidence: signals ? calibratedOf(index, signals) : 0.5,
+    confidence: signals ? calibratedConfidence(index.calibration, signals) : 0.5,
     language: replyLanguage,
     reasons: [
       {
@@ -223,18 +223,4 @@ function numbersIn(text: string): string[] {
 function dedupe(hits: readonly SearchHit[]): SearchHit[] {
   const seen = new Set<string>();
   return hits.filter((hit) => (seen.has(hit.docId) ? false : (seen.add(hit.docId), true)));
-}
-
-function calibratedOf(
-  index: KnowledgeIndex,
-  signals: { coverage: number; dense: number; margin: number },
-): number {
-  const { weights, bias } = index.calibration;
-  return round3(
-    1 /
-      (1 +
-        Math.exp(
-          -(weights[0] * signals.coverage + weights[1] * signals.dense + weights[2] * signals.margin + bias),
-        )),
-  );
 }
