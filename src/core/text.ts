@@ -26,10 +26,9 @@ export function normalizeText(text: string): string {
  * @example tokenize("Missä on PÄIVÄN tilaus?") // ["missä", "on", "päivän", "tilaus"]
  */
 export function tokenize(text: string): string[] {
-  const tokens = text.normalize('NFC').toLowerCase().match(TOKEN);
-  if (tokens === null) return [];
-  for (let i = 0; i < tokens.length; i++) tokens[i] = tokens[i]!.replace(/’/g, "'");
-  return tokens;
+  let lower = text.normalize('NFC').toLowerCase();
+  if (lower.includes('’')) lower = lower.replace(/’/g, "'");
+  return lower.match(TOKEN) ?? [];
 }
 
 /**
@@ -121,13 +120,28 @@ export function stopWordShare(tokens: readonly string[]): { fi: number; en: numb
  * "tilausta" and "tilaus" meet, and so do "päivää" and "paivaa". Digits-only tokens are kept as they are.
  */
 export function analyze(text: string, lang: Language): string[] {
+  const cache = TERM_CACHE[lang];
   const terms: string[] = [];
   for (const token of tokenize(text)) {
-    if (isStopWord(token, lang)) continue;
-    terms.push(fold(stem(token, lang)));
+    let term = cache.get(token);
+    if (term === undefined) {
+      term = isStopWord(token, lang) ? '' : fold(stem(token, lang));
+      // Bounded like the stem memo: one lookup per token instead of three.
+      if (cache.size >= STEM_CACHE_LIMIT) cache.clear();
+      cache.set(token, term);
+    }
+    if (term !== '') terms.push(term);
   }
   return terms;
 }
+
+// Token → its index term ('' for a function word), per language.
+const TERM_CACHE: Record<Language, Map<string, string>> = {
+  fi: new Map(),
+  en: new Map(),
+  sv: new Map(),
+  other: new Map(),
+};
 
 /** Rounds to three decimals: scores and confidences are reported at that precision. */
 export function round3(value: number): number {

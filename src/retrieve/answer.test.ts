@@ -2,6 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hashString } from '../classify/features.js';
+import type { Embedder } from '../core/ports.js';
 import { AnswerSchema } from '../core/schemas.js';
 import { SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import {
@@ -136,6 +138,37 @@ describe('knowledge index mechanics', () => {
     const hits = await index.search('You charged my card twice', { lang: 'en' });
     expect(hits[0]!.docId).toBe('double-charge');
     expect((await index.answer('INV-2026-004512', { lang: 'en' })).abstained).toBe(true);
+  });
+
+  it('lets the decisive ranker decide alone when the other one sees something else entirely', async () => {
+    // Vectors that ignore the text: the dense ranker is noise, as it is over codes or random words.
+    const noise: Embedder = {
+      id: 'noise',
+      dimensions: 8,
+      maxBatchSize: 64,
+      embed: async (texts) => ({
+        vectors: texts.map((text) => {
+          let seed = hashString(text);
+          return Float32Array.from(
+            { length: 8 },
+            () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 1000) - 500,
+          );
+        }),
+      }),
+    };
+    const words = ['alpha', 'bravo', 'delta', 'gamma', 'kilo', 'lima', 'mike', 'oscar', 'romeo', 'sierra'];
+    const articles = Array.from({ length: 300 }, (_, i) =>
+      article(`a${i}`, `${words[i % 10]} ${words[(i * 3) % 10]}`, `${words[(i * 7) % 10]} unique${i}.`),
+    );
+    const hybrid = await createKnowledgeIndex({ embedder: noise });
+    const lexical = await createKnowledgeIndex({ embedder: noise, lexicalWeight: 1 });
+    await hybrid.upsert(articles);
+    await lexical.upsert(articles);
+    for (const query of ['unique7 unique8 unique9', 'unique120 unique33 kilo']) {
+      const ids = async (index: KnowledgeIndex) =>
+        (await index.search(query, { lang: 'en', k: 3 })).map((hit) => hit.docId);
+      expect(await ids(hybrid)).toEqual(await ids(lexical));
+    }
   });
 
   it('updates incrementally: unchanged articles are kept, changed re-indexed, pruned removed', async () => {

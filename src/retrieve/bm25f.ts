@@ -223,14 +223,16 @@ export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm
       if (alive[slot]) throw new Error(`Slot ${slot} is in use; remove it first.`);
       const title = count(fields.title);
       const body = count(fields.text);
-      for (const term of new Set([...title.counts.keys(), ...body.counts.keys()])) {
+      const post = (term: string, inTitle: number, inBody: number) => {
         let list = postings.get(term);
         if (!list) {
           postings.set(term, (list = new Postings()));
           vocabulary = undefined;
         }
-        list.push(slot, title.counts.get(term) ?? 0, body.counts.get(term) ?? 0);
-      }
+        list.push(slot, inTitle, inBody);
+      };
+      for (const [term, inBody] of body.counts) post(term, title.counts.get(term) ?? 0, inBody);
+      for (const [term, inTitle] of title.counts) if (!body.counts.has(term)) post(term, inTitle, 0);
       titleLength[slot] = title.length;
       bodyLength[slot] = body.length;
       alive[slot] = 1;

@@ -32,8 +32,8 @@ export interface AnswerCalibration {
  * `fitAnswerCalibration`. Refit it on dev questions of your own knowledge base for calibrated confidences there.
  */
 export const DEFAULT_ANSWER_CALIBRATION: AnswerCalibration = {
-  weights: [3.235, 4.225, -0.769],
-  bias: -3.039,
+  weights: [3.225, 5.175, -0.955],
+  bias: -3.487,
 };
 
 /** The calibrated probability that an answer with these signals cites a right article. */
@@ -62,7 +62,7 @@ export interface KnowledgeIndexOptions {
    * @default "auto"
    */
   vectors?: 'memory' | 'hnsw' | 'auto';
-  /** BM25F field weights and saturation. @default { titleWeight: 6, k1: 4 } (tuned on stackfaq dev) */
+  /** BM25F field weights and saturation. @default { titleWeight: 2, k1: 4 } */
   lexical?: Bm25fOptions;
   /**
    * Weight of the lexical ranker in reciprocal-rank fusion, from 0 (dense only) to 1 (lexical only).
@@ -219,7 +219,7 @@ async function open(options: KnowledgeIndexOptions, restored: Restored | undefin
   const lexicalFor = (lang: Language) => {
     let index = lexical.get(lang);
     if (!index)
-      lexical.set(lang, (index = createBm25fIndex(lang, { titleWeight: 6, k1: 4, ...options.lexical })));
+      lexical.set(lang, (index = createBm25fIndex(lang, { titleWeight: 2, k1: 4, ...options.lexical })));
     return index;
   };
   const fieldsOf = (chunk: Chunk) => ({
@@ -324,14 +324,7 @@ async function open(options: KnowledgeIndexOptions, restored: Restored | undefin
     // pooled dev sets (stackfaq + the sample shop) it beats either ranker alone, where score mixing did not.
     const lexicalRank = rankOf([...lexicalScores.entries()].map(([slot, item]) => [slot, item.score]));
     const denseRank = rankOf([...denseScores.entries()]);
-    // Each ranker's say in this query follows how decisively it ranks: the lead of its best candidate over its
-    // tenth, relative to the best. A ranker that finds one clear winner outweighs one whose scores are flat.
-    const lexicalPeak = peakedness([...lexicalScores.values()].map((item) => item.score));
-    const densePeak = peakedness([...denseScores.values()]);
-    const lexicalShare =
-      lexicalWeight === 0 || lexicalWeight === 1 || lexicalPeak + densePeak === 0
-        ? lexicalWeight
-        : (lexicalWeight * lexicalPeak) / (lexicalWeight * lexicalPeak + (1 - lexicalWeight) * densePeak);
+    const lexicalShare = fusionShare(lexicalWeight, lexicalRank, denseRank, lexicalScores, denseScores);
     const fused: SearchHit[] = [];
     for (const slot of new Set([...lexicalScores.keys(), ...denseScores.keys()])) {
       const chunk = chunks[slot]!;
@@ -775,11 +768,38 @@ function hashArticle(article: Article): string {
 }
 
 /** ((best − tenth best) / best)² of a ranker's candidate scores: 0 when flat, near 1 for one clear winner. */
+/**
+ * The lexical ranker's share of one query's fusion. Each ranker's say follows how decisively it ranks (the lead of
+ * its best candidate over its tenth, relative to the best): one that finds a clear winner outweighs one whose
+ * scores are flat. When the two share at most one passage in their top ten they are not seeing the same thing, and
+ * averaging would mix a signal with noise (dense vectors over text with no semantics, such as codes or random
+ * words): the more decisive ranker then decides alone. On the dev sets no query takes that branch.
+ */
+function fusionShare(
+  lexicalWeight: number,
+  lexicalRank: ReadonlyMap<number, number>,
+  denseRank: ReadonlyMap<number, number>,
+  lexicalScores: ReadonlyMap<number, { score: number }>,
+  denseScores: ReadonlyMap<number, number>,
+): number {
+  if (lexicalWeight === 0 || lexicalWeight === 1) return lexicalWeight;
+  const lexicalPeak = peakedness([...lexicalScores.values()].map((item) => item.score));
+  const densePeak = peakedness([...denseScores.values()]);
+  if (lexicalPeak + densePeak === 0) return lexicalWeight;
+  if (lexicalRank.size > 0 && denseRank.size > 0) {
+    let shared = 0;
+    for (const [slot, rank] of lexicalRank) if (rank < 10 && (denseRank.get(slot) ?? 10) < 10) shared++;
+    if (shared <= 1) return lexicalPeak >= densePeak ? 1 : 0;
+  }
+  return (lexicalWeight * lexicalPeak) / (lexicalWeight * lexicalPeak + (1 - lexicalWeight) * densePeak);
+}
+
 function peakedness(scores: readonly number[]): number {
   if (scores.length === 0) return 0;
   const sorted = [...scores].sort((a, b) => b - a);
   const best = sorted[0]!;
-  const tenth = sorted[Math.min(9, sorted.length - 1)]!;
+  // Fewer than ten candidates: the missing ones score nothing, so a ranker that finds one passage is decisive.
+  const tenth = sorted.length >= 10 ? sorted[9]! : 0;
   const lead = best > 0 ? Math.max(0, (best - tenth) / best) : 0;
   // Squared, so a decisive ranker clearly outweighs a flat one (better than linear on both dev sets).
   return lead * lead;

@@ -108,6 +108,74 @@ function mix(hash: number): number {
 /** Receives each feature of a text as a 32-bit hash and a weight (repeats allowed), without allocating. */
 type Sink = (hash: number, weight: number) => void;
 
+/** What one token contributes, independent of the text around it: computed once per token and language. */
+interface TokenFeatures {
+  /** Digits only: one word feature, no stem, n-grams or bigram. */
+  digits: boolean;
+  stop: boolean;
+  /** Mixed hash of the folded word. */
+  word: number;
+  /** Unmixed hash of the folded stem (bigrams chain it); its mixed form is the semantic term. */
+  stemHash: number;
+  term: number;
+  /** Mixed hashes of the character 3–5-grams of "<word>"; empty for stop words and words under 3 letters. */
+  grams: Uint32Array;
+}
+
+// Text repeats its words (Zipf), so a bounded memo per language spares re-folding, re-stemming and re-hashing
+// every occurrence; it is dropped when full.
+const TOKEN_CACHE_LIMIT = 100_000;
+const TOKEN_CACHE = new Map<Language, Map<string, TokenFeatures>>();
+
+function tokenFeatures(token: string, lang: Language): TokenFeatures {
+  let cache = TOKEN_CACHE.get(lang);
+  if (!cache) TOKEN_CACHE.set(lang, (cache = new Map()));
+  const cached = cache.get(token);
+  if (cached) return cached;
+  const word = fold(token);
+  const digits = /^\d+$/.test(word);
+  const stop = !digits && isStopWord(token, lang);
+  const stemmed = digits ? word : lang === 'fi' || lang === 'en' ? fold(stem(token, lang)) : word;
+  const stemHash = hashText(stemmed, SEED_STEM);
+  let grams = NO_GRAMS;
+  if (!digits && !stop && word.length >= 3) {
+    // Character 3–5-grams of "<word>", hashed incrementally.
+    const length = word.length + 2;
+    grams = new Uint32Array(3 * length - 9);
+    let count = 0;
+    for (let start = 0; start < length; start++) {
+      let hash = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
+      for (let size = 1; size <= 5 && start + size <= length; size++) {
+        const position = start + size - 1;
+        const code = position === 0 ? 60 : position === length - 1 ? 62 : word.charCodeAt(position - 1);
+        hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
+        if (size >= 3) grams[count++] = mix(hash);
+      }
+    }
+  }
+  const features = {
+    digits,
+    stop,
+    word: mix(hashText(word, SEED_WORD)),
+    stemHash,
+    term: mix(stemHash),
+    grams,
+  };
+  if (cache.size >= TOKEN_CACHE_LIMIT) cache.clear();
+  cache.set(token, features);
+  return features;
+}
+
+const NO_GRAMS = new Uint32Array(0);
+
+/** A token as a fitted embedder adds it: its hashed-vector slots and values, and its semantic row (-1: none). */
+interface CompiledToken {
+  features: TokenFeatures;
+  slots: Int32Array;
+  values: Float32Array;
+  row: number;
+}
+
 function extract(
   text: string,
   lang: Language,
@@ -120,40 +188,27 @@ function extract(
 ): void {
   let previous = -1;
   for (const token of tokenize(text)) {
-    const word = fold(token);
-    const stop = isStopWord(token, lang);
-    if (/^\d+$/.test(word)) {
-      sink(mix(hashText(word, SEED_WORD)), 0.5);
+    const features = tokenFeatures(token, lang);
+    if (features.digits) {
+      sink(features.word, 0.5);
       previous = -1;
       continue;
     }
-    const stemmed = lang === 'fi' || lang === 'en' ? fold(stem(token, lang)) : word;
-    const stemHash = hashText(stemmed, SEED_STEM);
-    if (!stop) {
-      sink(mix(hashText(word, SEED_WORD)), 0.5 * wordWeight);
-      const term = mix(stemHash);
-      sink(term, wordWeight);
-      terms.push(term);
+    if (features.stop) {
+      previous = -1;
+      continue;
     }
-    if (previous !== -1 && !stop) {
-      sink(mix(Math.imul(previous ^ SEED_BIGRAM, FNV_PRIME) ^ stemHash), bigramWeight);
-    }
-    previous = stop ? -1 : stemHash;
-    if (stop || word.length < 3) continue;
-    // Character 3–5-grams of "<word>", hashed in place; the word's n-grams share one unit of weight.
-    const length = word.length + 2;
-    const grams = Math.max(1, 3 * length - 9);
+    sink(features.word, 0.5 * wordWeight);
+    sink(features.term, wordWeight);
+    terms.push(features.term);
+    if (previous !== -1)
+      sink(mix(Math.imul(previous ^ SEED_BIGRAM, FNV_PRIME) ^ features.stemHash), bigramWeight);
+    previous = features.stemHash;
+    const grams = features.grams;
+    if (grams.length === 0) continue;
     // Scaled so the n-grams of a word together carry about charWeight of L2 norm, comparable to the word itself.
-    const each = charWeight / Math.sqrt(grams);
-    for (let start = 0; start < length; start++) {
-      let hash = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
-      for (let size = 1; size <= 5 && start + size <= length; size++) {
-        const position = start + size - 1;
-        const code = position === 0 ? 60 : position === length - 1 ? 62 : word.charCodeAt(position - 1);
-        hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
-        if (size >= 3) sink(mix(hash), each);
-      }
-    }
+    const each = charWeight / Math.sqrt(grams.length);
+    for (let i = 0; i < grams.length; i++) sink(grams[i]!, each);
   }
 }
 
@@ -250,17 +305,75 @@ function build(
     };
   };
 
-  const semanticPart = (terms: number[], target: Float32Array) => {
+  // A fitted embedder compiles each token once: its word, stem and n-gram features folded into (slot, signed
+  // IDF-weighted value) pairs, and its row in the semantic basis. Embedding a passage then only adds arrays.
+  const rowIdf = state
+    ? Float32Array.from(state.termList, (term) => state.idf[term >>> (32 - IDF_BITS)]!)
+    : new Float32Array(0);
+  const compiledCache = new Map<Language, Map<string, CompiledToken>>();
+  const compile = (token: string, lang: Language): CompiledToken => {
+    let cache = compiledCache.get(lang);
+    if (!cache) compiledCache.set(lang, (cache = new Map()));
+    let compiled = cache.get(token);
+    if (compiled) return compiled;
+    const features = tokenFeatures(token, lang);
+    const bySlot = new Map<number, number>();
+    const add = (hash: number, weight: number) => {
+      const value = weight * state!.idf[hash >>> (32 - IDF_BITS)]!;
+      const slot = hash & slotMask;
+      bySlot.set(slot, (bySlot.get(slot) ?? 0) + (hash >>> 31 ? -value : value));
+    };
+    if (features.digits) add(features.word, 0.5);
+    else if (!features.stop) {
+      add(features.word, 0.5 * options.wordWeight);
+      add(features.term, options.wordWeight);
+      const each = options.charWeight / Math.sqrt(Math.max(1, features.grams.length));
+      for (const gram of features.grams) add(gram, each);
+    }
+    compiled = {
+      features,
+      slots: Int32Array.from(bySlot.keys()),
+      values: Float32Array.from(bySlot.values()),
+      row: features.digits || features.stop ? -1 : (state!.termRows.get(features.term) ?? -1),
+    };
+    if (cache.size >= TOKEN_CACHE_LIMIT) cache.clear();
+    cache.set(token, compiled);
+    return compiled;
+  };
+  // The fitted counterpart of extract(): the same features, from compiled tokens. Collects semantic rows.
+  const extractCompiled = (text: string, lang: Language, target: Float32Array, rows: number[]) => {
+    const idf = state!.idf;
+    let previous = -1;
+    for (const token of tokenize(text)) {
+      const { features, slots, values, row } = compile(token, lang);
+      for (let i = 0; i < slots.length; i++) target[slots[i]!]! += values[i]!;
+      if (features.digits || features.stop) {
+        previous = -1;
+        continue;
+      }
+      if (row !== -1) rows.push(row);
+      if (previous !== -1) {
+        const hash = mix(Math.imul(previous ^ SEED_BIGRAM, FNV_PRIME) ^ features.stemHash);
+        const value = options.bigramWeight * idf[hash >>> (32 - IDF_BITS)]!;
+        target[hash & slotMask]! += hash >>> 31 ? -value : value;
+      }
+      previous = features.stemHash;
+    }
+  };
+
+  // Rows may repeat (a term said twice): sorted, each distinct row gets a sublinear weight.
+  const semanticPart = (rows: number[], target: Float32Array) => {
     if (!state || rank === 0) return;
-    const counts = new Map<number, number>();
-    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const sorted = Int32Array.from(rows).sort();
     const vector = new Float32Array(rank);
-    for (const [term, count] of counts) {
-      const row = state.termRows.get(term);
-      if (row === undefined) continue;
-      const weight = (1 + Math.log(count)) * state.idf[term >>> (32 - IDF_BITS)]!;
+    for (let start = 0; start < sorted.length;) {
+      const row = sorted[start]!;
+      let end = start + 1;
+      while (end < sorted.length && sorted[end] === row) end++;
+      const weight = (1 + Math.log(end - start)) * rowIdf[row]!;
       const offset = row * rank;
       for (let k = 0; k < rank; k++) vector[k]! += weight * state.basis[offset + k]!;
+      start = end;
     }
     normalizeInto(vector, target, hashDims, semanticScale);
   };
@@ -269,12 +382,14 @@ function build(
     const out = new Float32Array(dimensions);
     const titleVector = new Float32Array(hashDims);
     const bodyVector = new Float32Array(hashDims);
-    const { titleTerms, bodyTerms } = extractFields(
-      field,
-      options,
-      sinkInto(titleVector),
-      sinkInto(bodyVector),
-    );
+    const titleRows: number[] = [];
+    const bodyRows: number[] = [];
+    if (state) {
+      extractCompiled(field.title, field.lang, titleVector, titleRows);
+      extractCompiled(field.text, field.lang, bodyVector, bodyRows);
+    } else {
+      extractFields(field, options, sinkInto(titleVector), sinkInto(bodyVector));
+    }
     const hashVector = new Float32Array(hashDims);
     if (field.title && field.text) {
       // Title and body are normalised apart, then mixed: a long answer must not drown its question.
@@ -286,7 +401,8 @@ function build(
       normalizeInto(field.title ? titleVector : bodyVector, hashVector, 0, 1);
     }
     normalizeInto(hashVector, out, 0, hashScale);
-    semanticPart(titleTerms.concat(titleTerms, bodyTerms), out);
+    // The title counts twice for the semantic part, as it does in fitting.
+    semanticPart(titleRows.concat(titleRows, bodyRows), out);
     return out;
   };
 
