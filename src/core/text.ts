@@ -120,9 +120,14 @@ export function stopWordShare(tokens: readonly string[]): { fi: number; en: numb
  * "tilausta" and "tilaus" meet, and so do "päivää" and "paivaa". Digits-only tokens are kept as they are.
  */
 export function analyze(text: string, lang: Language): string[] {
+  return analyzeTokens(tokenize(text), lang);
+}
+
+/** {@link analyze} for text already split by {@link tokenize}, so a caller that needs the tokens too splits once. */
+export function analyzeTokens(tokens: readonly string[], lang: Language): string[] {
   const cache = TERM_CACHE[lang];
   const terms: string[] = [];
-  for (const token of tokenize(text)) {
+  for (const token of tokens) {
     let term = cache.get(token);
     if (term === undefined) {
       term = isStopWord(token, lang) ? '' : fold(stem(token, lang));

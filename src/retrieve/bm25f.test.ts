@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tokenize } from '../core/text.js';
 import { createBm25fIndex } from './bm25f.js';
 
 // A small Zipf-like vocabulary: a few words in nearly every passage, many rare ones.
@@ -39,6 +40,17 @@ describe('BM25F index', () => {
     index.add(0, { title: 'gamma', text: 'new text' });
     expect(index.search('gamma', 5).slots).toEqual([0]);
     expect(() => index.add(0, a)).toThrow(/in use/);
+  });
+
+  it('indexes pre-split tokens exactly as it indexes the text', () => {
+    const fromText = createBm25fIndex('en');
+    const fromTokens = createBm25fIndex('en');
+    corpus(200).forEach((fields, slot) => {
+      fromText.add(slot, fields);
+      fromTokens.add(slot, fields, { title: tokenize(fields.title), text: tokenize(fields.text) });
+    });
+    for (const query of ['w1 w17 w250', 'w3', 'w4000 w2'])
+      expect(fromTokens.search(query, 10)).toEqual(fromText.search(query, 10));
   });
 
   it('falls back to indexed terms sharing a long prefix for unseen inflections', () => {

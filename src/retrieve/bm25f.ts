@@ -1,5 +1,5 @@
 import type { Language } from '../core/schemas.js';
-import { analyze } from '../core/text.js';
+import { analyze, analyzeTokens } from '../core/text.js';
 
 /** Options of {@link createBm25fIndex}. */
 export interface Bm25fOptions {
@@ -25,6 +25,12 @@ export interface Bm25fResult {
   terms: string[];
 }
 
+/** A passage's title and body split by `tokenize`. */
+export interface FieldTokens {
+  title: readonly string[];
+  text: readonly string[];
+}
+
 /**
  * A BM25F index over passages of one language: a title field and a body field, each with its own weight and
  * length normalisation, so a query that paraphrases a FAQ question meets its title even under a long answer.
@@ -34,7 +40,8 @@ export interface Bm25fIndex {
   readonly lang: Language;
   /** Live passages. */
   readonly size: number;
-  add(slot: number, fields: { title: string; text: string }): void;
+  /** Adds a passage. `tokens`, when given, are the fields already split by `tokenize` (saves splitting twice). */
+  add(slot: number, fields: { title: string; text: string }, tokens?: FieldTokens): void;
   /** Removes a passage; give the same fields it was added with, so only its own terms are touched. */
   remove(slot: number, fields: { title: string; text: string }): void;
   search(query: string, k: number): Bm25fResult;
@@ -150,9 +157,9 @@ export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm
     factorsFor = version;
   };
 
-  const count = (text: string) => {
+  const count = (text: string, tokens?: readonly string[]) => {
     const counts = new Map<string, number>();
-    const terms = analyze(text, lang);
+    const terms = tokens ? analyzeTokens(tokens, lang) : analyze(text, lang);
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
     return { counts, length: terms.length };
   };
@@ -218,11 +225,11 @@ export function createBm25fIndex(lang: Language, options: Bm25fOptions = {}): Bm
     terms: (text) => [...new Set(analyze(text, lang))],
     idf: (term) => idfOf(documentFrequency(term)),
     documentFrequency,
-    add(slot, fields) {
+    add(slot, fields, tokens) {
       ensure(slot);
       if (alive[slot]) throw new Error(`Slot ${slot} is in use; remove it first.`);
-      const title = count(fields.title);
-      const body = count(fields.text);
+      const title = count(fields.title, tokens?.title);
+      const body = count(fields.text, tokens?.text);
       const post = (term: string, inTitle: number, inBody: number) => {
         let list = postings.get(term);
         if (!list) {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ConfigurationError, InvalidInputError, KaikuError, throwIfAborted } from '../core/errors.js';
 import type { Embedder, RetrievalHit, Retriever, VectorIndex } from '../core/ports.js';
 import type { Answer, Citation, Language, Reason } from '../core/schemas.js';
-import { round3, splitSentences } from '../core/text.js';
-import { createBm25fIndex, type Bm25fIndex, type Bm25fOptions } from './bm25f.js';
+import { round3, splitSentences, tokenize } from '../core/text.js';
+import { createBm25fIndex, type Bm25fIndex, type Bm25fOptions, type FieldTokens } from './bm25f.js';
 import { chunkArticle, type Article, type Chunk } from './knowledge.js';
 import {
   createLocalEmbedder,
@@ -238,10 +238,13 @@ async function open(options: KnowledgeIndexOptions, restored: Restored | undefin
 
   const embedChunks = async (
     batch: readonly Chunk[],
+    tokens: readonly FieldTokens[],
     signal: AbortSignal | undefined,
   ): Promise<Float32Array[]> => {
     if (isLocal(embedder))
-      return embedder.embedFields(batch.map((chunk) => ({ ...fieldsOf(chunk), lang: chunk.lang })));
+      return embedder.embedFields(
+        batch.map((chunk, i) => ({ ...fieldsOf(chunk), lang: chunk.lang, tokens: tokens[i]! })),
+      );
     const out: Float32Array[] = [];
     for (let start = 0; start < batch.length; start += embedder.maxBatchSize) {
       throwIfAborted(signal);
@@ -471,13 +474,16 @@ async function open(options: KnowledgeIndexOptions, restored: Restored | undefin
           batch.push(toIndex[start++]!);
         }
         const batchChunks = batch.flatMap((item) => item.chunks);
-        const embedded = await embedChunks(batchChunks, signal);
+        // Split once; the lexical index and the local embedder both read the tokens.
+        const fields = batchChunks.map(fieldsOf);
+        const tokens = fields.map((field) => ({ title: tokenize(field.title), text: tokenize(field.text) }));
+        const embedded = await embedChunks(batchChunks, tokens, signal);
         const slots: number[] = [];
-        batchChunks.forEach((chunk) => {
+        batchChunks.forEach((chunk, i) => {
           const slot = freeSlots.pop() ?? chunks.length;
           chunks[slot] = chunk;
           slotOf.set(chunk.id, slot);
-          lexicalFor(chunk.lang).add(slot, fieldsOf(chunk));
+          lexicalFor(chunk.lang).add(slot, fields[i]!, tokens[i]);
           slots.push(slot);
           live++;
         });

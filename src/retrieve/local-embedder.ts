@@ -36,6 +36,8 @@ export interface EmbedField {
   title: string;
   text: string;
   lang: Language;
+  /** The title and text already split by `tokenize`, when the caller has them (saves splitting twice). */
+  tokens?: { title: readonly string[]; text: readonly string[] };
 }
 
 /**
@@ -341,10 +343,15 @@ function build(
     return compiled;
   };
   // The fitted counterpart of extract(): the same features, from compiled tokens. Collects semantic rows.
-  const extractCompiled = (text: string, lang: Language, target: Float32Array, rows: number[]) => {
+  const extractCompiled = (
+    tokens: readonly string[],
+    lang: Language,
+    target: Float32Array,
+    rows: number[],
+  ) => {
     const idf = state!.idf;
     let previous = -1;
-    for (const token of tokenize(text)) {
+    for (const token of tokens) {
       const { features, slots, values, row } = compile(token, lang);
       for (let i = 0; i < slots.length; i++) target[slots[i]!]! += values[i]!;
       if (features.digits || features.stop) {
@@ -378,23 +385,28 @@ function build(
     normalizeInto(vector, target, hashDims, semanticScale);
   };
 
+  // Scratch vectors, reused: embedding is synchronous, so one call never sees another's.
+  const titleVector = new Float32Array(hashDims);
+  const bodyVector = new Float32Array(hashDims);
+  const hashVector = new Float32Array(hashDims);
+  const body = new Float32Array(hashDims);
   const embedOne = (field: EmbedField): Float32Array => {
     const out = new Float32Array(dimensions);
-    const titleVector = new Float32Array(hashDims);
-    const bodyVector = new Float32Array(hashDims);
+    titleVector.fill(0);
+    bodyVector.fill(0);
+    hashVector.fill(0);
+    body.fill(0);
     const titleRows: number[] = [];
     const bodyRows: number[] = [];
     if (state) {
-      extractCompiled(field.title, field.lang, titleVector, titleRows);
-      extractCompiled(field.text, field.lang, bodyVector, bodyRows);
+      extractCompiled(field.tokens?.title ?? tokenize(field.title), field.lang, titleVector, titleRows);
+      extractCompiled(field.tokens?.text ?? tokenize(field.text), field.lang, bodyVector, bodyRows);
     } else {
       extractFields(field, options, sinkInto(titleVector), sinkInto(bodyVector));
     }
-    const hashVector = new Float32Array(hashDims);
     if (field.title && field.text) {
       // Title and body are normalised apart, then mixed: a long answer must not drown its question.
       normalizeInto(titleVector, hashVector, 0, options.titleWeight);
-      const body = new Float32Array(hashDims);
       normalizeInto(bodyVector, body, 0, 1 - options.titleWeight);
       for (let i = 0; i < hashDims; i++) hashVector[i]! += body[i]!;
     } else {
