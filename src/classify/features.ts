@@ -5,8 +5,8 @@ import { fold, stem, tokenize } from '../core/text.js';
 export interface SparseVector {
   indices: Uint32Array;
   values: Float32Array;
-  /** The readable feature behind each index (first seen), for explanations. */
-  names: string[];
+  /** The readable feature behind the k-th index (first seen), for explanations; built only when asked. */
+  name(k: number): string;
 }
 
 /** 32-bit FNV-1a over UTF-16 code units; stable across runs and platforms, so saved models stay valid. */
@@ -31,53 +31,86 @@ export function extractFeatures(
   dimensions: number,
   idf?: Float32Array,
 ): SparseVector {
-  const counts = new Map<number, number>();
-  const weights = new Map<number, number>();
-  const names = new Map<number, string>();
-  const add = (name: string, weight: number) => {
-    const index = hashString(name) % dimensions;
-    const seen = counts.get(index);
-    counts.set(index, (seen ?? 0) + 1);
-    if (seen === undefined) {
-      weights.set(index, weight);
-      names.set(index, name);
+  const scratch = scratchFor(dimensions);
+  const { counts, weights } = scratch;
+  const touched: number[] = [];
+  // What each touched index first came from, to name it on demand: kind, word position, n-gram start and size.
+  const origins: number[] = [];
+  const add = (hash: number, weight: number, kind: number, word: number, start = 0, size = 0) => {
+    const index = hash % dimensions;
+    if (counts[index] === 0) {
+      touched.push(index);
+      weights[index] = weight;
+      origins.push(kind, word, start, size);
     }
+    counts[index]!++;
   };
   const words = tokenize(text).map(fold);
-  let previous = '';
-  for (const word of words) {
-    add(`w:${word}`, 1);
-    if (lang === 'fi' || lang === 'en') {
-      const stemmed = fold(stem(word, lang));
-      if (stemmed !== word) add(`s:${stemmed}`, 1);
-    }
-    if (previous) add(`b:${previous} ${word}`, 0.7);
-    previous = word;
+  const stems: string[] = [];
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
+    add(hashString(word, SEED_W), 1, W, w);
+    const stemmed = lang === 'fi' || lang === 'en' ? fold(stem(word, lang)) : word;
+    stems.push(stemmed);
+    if (stemmed !== word) add(hashString(stemmed, SEED_S), 1, S, w);
+    // FNV is sequential: hashing "b:" + previous + " " + word continues the hash of its prefix.
+    if (w > 0) add(hashString(word, hashString(' ', hashString(words[w - 1]!, SEED_B))), 0.7, B, w);
     if (/^\d+$/.test(word)) continue;
-    const padded = `<${word}>`;
-    for (let size = 3; size <= 5; size++) {
-      for (let start = 0; start + size <= padded.length; start++)
-        add(`c:${padded.slice(start, start + size)}`, 1);
+    // Character 3–5-grams of "<word>": each start extends one running hash instead of slicing substrings.
+    const length = word.length + 2;
+    for (let start = 0; start + 3 <= length; start++) {
+      let hash = SEED_C;
+      for (let size = 1; size <= 5 && start + size <= length; size++) {
+        const position = start + size - 1;
+        const code = position === 0 ? 60 : position === length - 1 ? 62 : word.charCodeAt(position - 1);
+        hash = Math.imul(hash ^ code, 0x01000193) >>> 0;
+        if (size >= 3) add(hash, 1, C, w, start, size);
+      }
     }
   }
-  const size = counts.size;
+  const size = touched.length;
   const indices = new Uint32Array(size);
   const values = new Float32Array(size);
-  const featureNames: string[] = new Array<string>(size);
   let norm = 0;
-  let i = 0;
-  for (const [index, count] of counts) {
+  for (let i = 0; i < size; i++) {
+    const index = touched[i]!;
     // Sublinear term frequency: a word said three times is not three times the evidence.
-    const value = weights.get(index)! * (1 + Math.log(count)) * (idf ? idf[index]! : 1);
+    const value = weights[index]! * (1 + Math.log(counts[index]!)) * (idf ? idf[index]! : 1);
+    counts[index] = 0;
     indices[i] = index;
     values[i] = value;
-    featureNames[i] = names.get(index)!;
     norm += value * value;
-    i++;
   }
   norm = Math.sqrt(norm) || 1;
   for (let j = 0; j < size; j++) values[j] = values[j]! / norm;
-  return { indices, values, names: featureNames };
+  const name = (k: number): string => {
+    const [kind, w, start, length] = origins.slice(k * 4, k * 4 + 4) as [number, number, number, number];
+    if (kind === W) return `w:${words[w]}`;
+    if (kind === S) return `s:${stems[w]}`;
+    if (kind === B) return `b:${words[w - 1]} ${words[w]}`;
+    return `c:${`<${words[w]}>`.slice(start, start + length)}`;
+  };
+  return { indices, values, name };
+}
+
+const W = 0;
+const S = 1;
+const B = 2;
+const C = 3;
+const SEED_W = hashString('w:');
+const SEED_S = hashString('s:');
+const SEED_B = hashString('b:');
+const SEED_C = hashString('c:');
+
+// Per-dimension count and weight arrays, reused across calls and left zeroed after each.
+const SCRATCH = new Map<number, { counts: Uint32Array; weights: Float32Array }>();
+function scratchFor(dimensions: number): { counts: Uint32Array; weights: Float32Array } {
+  let scratch = SCRATCH.get(dimensions);
+  if (!scratch) {
+    scratch = { counts: new Uint32Array(dimensions), weights: new Float32Array(dimensions) };
+    SCRATCH.set(dimensions, scratch);
+  }
+  return scratch;
 }
 
 /** Smoothed inverse document frequency of every hashed feature over a training set: ln((n + 1) / (df + 1)) + 1. */

@@ -308,7 +308,7 @@ function explainFeatures(
   const contributions: { name: string; value: number }[] = [];
   for (let k = 0; k < vector.indices.length; k++) {
     const value = weights[vector.indices[k]! * classes + label]! * vector.values[k]!;
-    if (value > 0) contributions.push({ name: vector.names[k]!, value });
+    if (value > 0) contributions.push({ name: vector.name(k), value });
   }
   contributions.sort((a, b) => b.value - a.value);
   const top = contributions.slice(0, 5).map((item) => readableFeature(item.name));
