@@ -55,6 +55,13 @@ describe('trainIntentModel', () => {
     expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
   });
 
+  it('explains a prediction by the features that pushed it most, strongest first', () => {
+    const [reason] = model.predict('haluun palauttaa nää kengät', { lang: 'fi' }).reasons;
+    expect(reason!.code).toBe('top-features');
+    expect(reason!.detail).toMatch(/^Strongest evidence: "…palau…"/);
+    expect(reason!.weight).toBeGreaterThan(0);
+  });
+
   it('answers unknown below the confidence floor, keeping the best guess first', () => {
     const strict = trainIntentModel(examples, { minConfidence: 0.999 });
     const result = strict.predict('hmm', { lang: 'fi' });

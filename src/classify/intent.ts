@@ -255,20 +255,21 @@ function createModel(model: Weights & { minConfidence: number; temperature: numb
   const { labels, dimensions, weights, bias, minConfidence, temperature, idf } = model;
   const classes = labels.length;
   const biasArray = Float64Array.from(bias);
+  const compact = compactWeights(weights, dimensions, classes);
   return {
     labels,
     predict(text, options = {}) {
       const vector = extractFeatures(text, options.lang ?? 'other', dimensions, idf);
       const probabilities = new Float64Array(classes);
-      scoreInto(vector, weights, biasArray, classes, probabilities, 1);
+      scoreCompact(vector, compact, biasArray, classes, probabilities);
       softmaxInPlace(probabilities, temperature);
-      const ranked = Array.from(probabilities, (p, c) => ({ label: labels[c]!, confidence: round3(p) })).sort(
-        (a, b) => b.confidence - a.confidence,
-      );
-      const best = ranked[0]!;
       const topK = options.topK ?? 3;
+      // Only the best and the alternatives shown are ranked, not every label.
+      const order = topIndices(probabilities, Math.min(classes, topK + 1));
+      const ranked = order.map((c) => ({ label: labels[c]!, confidence: round3(probabilities[c]!) }));
+      const best = ranked[0]!;
       const known = best.confidence >= minConfidence;
-      const reasons: Reason[] = [explainFeatures(vector, weights, classes, labels.indexOf(best.label))];
+      const reasons: Reason[] = [explainFeatures(vector, compact, classes, order[0]!)];
       if (!known) {
         reasons.unshift({
           code: 'below-confidence-floor',
@@ -301,24 +302,36 @@ function createModel(model: Weights & { minConfidence: number; temperature: numb
 // The features that pushed the chosen intent up the most: the model's own explanation, not a guess.
 function explainFeatures(
   vector: SparseVector,
-  weights: Float32Array,
+  compact: CompactWeights,
   classes: number,
   label: number,
 ): Reason {
-  const contributions: { name: string; value: number }[] = [];
+  // The five largest positive contributions, kept in order as they come: no sort of every feature.
+  const TOP = 5;
+  const topK: number[] = [];
+  const topValue: number[] = [];
   for (let k = 0; k < vector.indices.length; k++) {
-    const value = weights[vector.indices[k]! * classes + label]! * vector.values[k]!;
-    if (value > 0) contributions.push({ name: vector.name(k), value });
+    const row = compact.rowOf[vector.indices[k]!]!;
+    if (row < 0) continue;
+    const value = compact.quantized[row * classes + label]! * compact.scale[row]! * vector.values[k]!;
+    if (value <= 0 || (topValue.length === TOP && value <= topValue[TOP - 1]!)) continue;
+    let at = Math.min(topValue.length, TOP - 1);
+    while (at > 0 && topValue[at - 1]! < value) at--;
+    topK.splice(at, 0, k);
+    topValue.splice(at, 0, value);
+    if (topK.length > TOP) {
+      topK.pop();
+      topValue.pop();
+    }
   }
-  contributions.sort((a, b) => b.value - a.value);
-  const top = contributions.slice(0, 5).map((item) => readableFeature(item.name));
+  const top = topK.map((k) => readableFeature(vector.name(k)));
   return {
     code: 'top-features',
     detail:
       top.length > 0
         ? `Strongest evidence: ${[...new Set(top)].join(', ')}`
         : 'No feature of the text was seen in training.',
-    weight: round3(contributions.slice(0, 5).reduce((sum, item) => sum + item.value, 0)),
+    weight: round3(topValue.reduce((sum, value) => sum + value, 0)),
   };
 }
 
@@ -326,6 +339,97 @@ function readableFeature(name: string): string {
   const body = name.slice(2);
   if (name.startsWith('c:')) return `"…${body.replace(/[<>]/g, '')}…"`;
   return `"${body}"`;
+}
+
+/**
+ * The weights as prediction reads them: only the rows of features seen in training, each row as int8 with its own
+ * scale. A quarter of the bytes of float32 and only the used rows: the rows a message touches stay in cache, which
+ * is what bounds prediction speed (the full float32 matrix is 20 MB for Banking77).
+ */
+interface CompactWeights {
+  /** Feature index → row in `quantized`, or -1 for a feature no training example had. */
+  rowOf: Int32Array;
+  quantized: Int8Array;
+  scale: Float32Array;
+}
+
+function compactWeights(weights: Float32Array, dimensions: number, classes: number): CompactWeights {
+  const rowOf = new Int32Array(dimensions).fill(-1);
+  let rows = 0;
+  for (let index = 0; index < dimensions; index++) {
+    for (let c = 0; c < classes; c++) {
+      if (weights[index * classes + c] !== 0) {
+        rowOf[index] = rows++;
+        break;
+      }
+    }
+  }
+  const quantized = new Int8Array(rows * classes);
+  const scale = new Float32Array(rows);
+  for (let index = 0; index < dimensions; index++) {
+    const row = rowOf[index]!;
+    if (row < 0) continue;
+    let largest = 0;
+    for (let c = 0; c < classes; c++) largest = Math.max(largest, Math.abs(weights[index * classes + c]!));
+    scale[row] = largest / 127;
+    for (let c = 0; c < classes; c++)
+      quantized[row * classes + c] = Math.round((weights[index * classes + c]! * 127) / largest);
+  }
+  return { rowOf, quantized, scale };
+}
+
+function scoreCompact(
+  vector: SparseVector,
+  compact: CompactWeights,
+  bias: Float64Array,
+  classes: number,
+  out: Float64Array,
+): void {
+  for (let c = 0; c < classes; c++) out[c] = bias[c]!;
+  const { rowOf, quantized, scale } = compact;
+  // The rows this message touches (features seen in training) and their factors.
+  const bases: number[] = [];
+  const factors: number[] = [];
+  for (let k = 0; k < vector.indices.length; k++) {
+    const row = rowOf[vector.indices[k]!]!;
+    if (row < 0) continue;
+    bases.push(row * classes);
+    factors.push(vector.values[k]! * scale[row]!);
+  }
+  // Four rows per pass over the classes: a quarter of the loads and stores of `out`, about twice as fast in V8.
+  let k = 0;
+  for (; k + 4 <= bases.length; k += 4) {
+    const b0 = bases[k]!;
+    const b1 = bases[k + 1]!;
+    const b2 = bases[k + 2]!;
+    const b3 = bases[k + 3]!;
+    const f0 = factors[k]!;
+    const f1 = factors[k + 1]!;
+    const f2 = factors[k + 2]!;
+    const f3 = factors[k + 3]!;
+    for (let c = 0; c < classes; c++)
+      out[c]! +=
+        quantized[b0 + c]! * f0 + quantized[b1 + c]! * f1 + quantized[b2 + c]! * f2 + quantized[b3 + c]! * f3;
+  }
+  for (; k < bases.length; k++) {
+    const base = bases[k]!;
+    const factor = factors[k]!;
+    for (let c = 0; c < classes; c++) out[c]! += quantized[base + c]! * factor;
+  }
+}
+
+/** Indices of the `count` largest values, largest first (ties: lower index first). */
+function topIndices(values: Float64Array, count: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (top.length === count && value <= values[top[count - 1]!]!) continue;
+    let at = top.length < count ? top.length : count - 1;
+    while (at > 0 && values[top[at - 1]!]! < value) at--;
+    top.splice(at, 0, i);
+    if (top.length > count) top.pop();
+  }
+  return top;
 }
 
 function scoreInto(
