@@ -194,6 +194,16 @@ export {
   type EvalQuery,
   type RetrievalEvalReport,
 } from './evals/retrieval.js';
+export {
+  coverageAt,
+  evaluateIntents,
+  expectedCalibrationError,
+  LabelledMessageSchema,
+  type IntentEvalOptions,
+  type IntentEvalReport,
+  type LabelledMessage,
+  type LabelScores,
+} from './evals/intents.js';
 export { splitSentences } from './core/text.js';
 
 // --- Providers: OpenAI and OpenAI-compatible servers, LangChain interop (src/providers) ---------------------

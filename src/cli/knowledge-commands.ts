@@ -1,9 +1,7 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KaikuError } from '../core/errors.js';
 import { loadLanguageDetector } from '../core/language.js';
-import { LanguageSchema, type Language } from '../core/schemas.js';
-import { parseJsonl } from '../engine.js';
 import { evaluateRetrieval } from '../evals/retrieval.js';
 import { loadArticles } from '../retrieve/knowledge.js';
 import {
@@ -12,6 +10,7 @@ import {
   type KnowledgeIndexOptions,
 } from '../retrieve/knowledge-index.js';
 import type { Io } from './main.js';
+import { parseLanguage, readJsonl } from './shared.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -38,21 +37,6 @@ export function progressBar(
       if (io.interactive) io.errInline('\n');
     },
   });
-}
-
-function parseLanguage(value: unknown): Language | undefined {
-  if (value === undefined) return undefined;
-  const parsed = LanguageSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new KaikuError(
-      'invalid_input',
-      `"--lang" must be one of fi, en, sv, other; received "${String(value)}".`,
-      {
-        hint: 'Leave it out to detect the language.',
-      },
-    );
-  }
-  return parsed.data;
 }
 
 function vectorsOption(value: unknown): KnowledgeIndexOptions['vectors'] {
@@ -175,16 +159,6 @@ export async function runEvalRetrieval(values: Values, _positionals: string[], i
     );
   }
   return 0;
-}
-
-async function readJsonl(path: string): Promise<unknown[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new KaikuError('not_found', `Cannot read "${path}".`, { cause: error, hint: 'Check the path.' });
-  }
-  return parseJsonl(text, path);
 }
 
 async function exists(path: string): Promise<boolean> {

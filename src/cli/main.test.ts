@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TriageResultSchema } from '../core/schemas.js';
@@ -65,6 +65,8 @@ describe('kaiku CLI', () => {
     ['index', '--help'],
     ['ask', '--help'],
     ['eval', 'retrieval', '--help'],
+    ['eval', 'intents', '--help'],
+    ['train', 'intents', '--help'],
   ])('prints help for %j', async (...argv) => {
     const io = capture();
     expect(await main(argv, io)).toBe(0);
@@ -181,6 +183,88 @@ describe('kaiku CLI', () => {
     const usage = capture();
     expect(await main(['eval', 'retrieval'], usage)).toBe(2);
     expect(await main(['ask', '--index', join(dir, 'none'), 'hei'], capture())).toBe(2);
+  });
+
+  it('trains, saves, and evaluates intents, with out-of-scope figures when the data has oos', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kaiku-intents-'));
+    const phrasings = {
+      order_status: [
+        'where is my order',
+        'has my parcel shipped',
+        'track my package',
+        'when will my order arrive',
+      ],
+      refund: [
+        'I want my money back',
+        'refund my purchase',
+        'how do I get a refund',
+        'return the money please',
+      ],
+      password: ['I forgot my password', 'reset my password', 'cannot log in password', 'change my password'],
+      oos: [
+        'what is the capital of France',
+        'tell me a joke',
+        'how tall is mount everest',
+        'play some music',
+      ],
+    };
+    const records = Object.entries(phrasings).flatMap(([label, texts]) =>
+      texts.flatMap((text) =>
+        [text, `${text} please`, `hi, ${text}`].map((variant) => ({ text: variant, label })),
+      ),
+    );
+    const write = async (name: string, rows: unknown[]) =>
+      writeFile(join(dir, name), rows.map((row) => JSON.stringify(row)).join('\n'));
+    await write('train.jsonl', records);
+    await write('test.jsonl', [
+      { text: 'where is my parcel', label: 'order_status' },
+      { text: 'I need a refund', label: 'refund' },
+      { text: 'what is the weather on mars', label: 'oos' },
+    ]);
+    const trained = capture();
+    const model = join(dir, 'model.json');
+    expect(
+      await main(
+        ['train', 'intents', '--data', join(dir, 'train.jsonl'), '--out', model, '--lang', 'en', '--json'],
+        trained,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(trained.stdout[0]!)).toMatchObject({ labels: 4, examples: records.length });
+    expect(JSON.parse(await readFile(model, 'utf8'))).toMatchObject({ kind: 'kaiku-intent-model' });
+
+    const io = capture();
+    const args = ['eval', 'intents', '--train', join(dir, 'train.jsonl'), '--test', join(dir, 'test.jsonl')];
+    expect(await main([...args, '--lang', 'en', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.stdout[0]!);
+    for (const field of ['accuracy', 'macroF1', 'ece', 'coverageAt90', 'trainMs', 'p50Ms', 'perLabel'])
+      expect(report).toHaveProperty(field);
+    for (const field of ['oosRecall', 'oosPrecision', 'inScopeAccuracy'])
+      expect(report).toHaveProperty(field);
+    expect(report.perLabel.refund).toMatchObject({ support: 1 });
+    expect(Object.keys(report.perLabel.refund).sort()).toEqual(['f1', 'precision', 'recall', 'support']);
+
+    expect(await main(['eval', 'intents', '--train', join(dir, 'train.jsonl')], capture())).toBe(2);
+    const badLang = capture();
+    expect(await main([...args, '--lang', 'xx'], badLang)).toBe(2);
+    expect(badLang.stderr.join('\n')).toMatch(/"--lang"/);
+    await write('broken.jsonl', [{ text: '', label: 'x' }]);
+    const broken = capture();
+    expect(
+      await main(
+        [
+          'eval',
+          'intents',
+          '--train',
+          join(dir, 'broken.jsonl'),
+          '--test',
+          join(dir, 'test.jsonl'),
+          '--lang',
+          'en',
+        ],
+        broken,
+      ),
+    ).toBe(2);
+    expect(broken.stderr.join('\n')).toMatch(/text/);
   });
 
   it('prints demo results as JSON lines', async () => {

@@ -5,6 +5,7 @@ import { KaikuError } from '../core/errors.js';
 import { ChannelSchema, type MessageInput, type TriageResult } from '../core/schemas.js';
 import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
+import { runEvalIntents, runTrainIntents } from './intent-commands.js';
 import { runAsk, runEvalRetrieval, runIndex } from './knowledge-commands.js';
 
 /** Exit codes: 0 success, 1 a failure while running, 2 bad usage or input. */
@@ -94,6 +95,36 @@ const COMMANDS: Record<string, Command> = {
       },
     },
     run: runEvalRetrieval,
+  },
+  'train intents': {
+    summary: 'Train an intent model from {text, label} examples and save it as one JSON file.',
+    usage:
+      'kaiku train intents --data <train.jsonl> [--dev <dev.jsonl>] --out <model.json> [--lang fi|en] [--json]',
+    options: {
+      data: { type: 'string', description: 'JSONL training examples {text, label[, lang]}' },
+      dev: { type: 'string', description: 'JSONL dev examples: calibrates the confidences and is scored' },
+      out: { type: 'string', description: 'file to write the model to' },
+      lang: { type: 'string', description: 'language of examples that declare none (default: detected)' },
+      json: { type: 'boolean', description: 'print the summary as JSON' },
+    },
+    run: runTrainIntents,
+  },
+  'eval intents': {
+    summary: 'Train on one split and measure intent accuracy, calibration and speed on another.',
+    usage:
+      'kaiku eval intents --train <train.jsonl> [--dev <dev.jsonl>] --test <test.jsonl> [--lang fi|en] [--json]',
+    options: {
+      train: { type: 'string', description: 'JSONL training examples {text, label[, lang]}' },
+      dev: { type: 'string', description: 'JSONL calibration examples (default: a holdout of --train)' },
+      test: { type: 'string', description: 'JSONL test examples' },
+      lang: { type: 'string', description: 'language of examples that declare none (default: detected)' },
+      json: {
+        type: 'boolean',
+        description:
+          'print {accuracy, macroF1, ece, coverageAt90, trainMs, p50Ms, perLabel, …} (+ oosRecall, oosPrecision, inScopeAccuracy with oos labels)',
+      },
+    },
+    run: runEvalIntents,
   },
   triage: {
     summary: 'Triage one message: language, intent, sentiment, urgency, route, answer and handoff.',

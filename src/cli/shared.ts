@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { KaikuError } from '../core/errors.js';
+import { LanguageSchema, type Language } from '../core/schemas.js';
+import { parseJsonl } from '../engine.js';
+
+/** Reads a `--lang` flag: a kaiku language, or undefined when the flag is absent. */
+export function parseLanguage(value: unknown): Language | undefined {
+  if (value === undefined) return undefined;
+  const parsed = LanguageSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new KaikuError(
+      'invalid_input',
+      `"--lang" must be one of fi, en, sv, other; received "${String(value)}".`,
+      {
+        hint: 'Leave it out to detect the language.',
+      },
+    );
+  }
+  return parsed.data;
+}
+
+/** Reads a JSON Lines file, with a clear error when it is missing or broken. */
+export async function readJsonl(path: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new KaikuError('not_found', `Cannot read "${path}".`, { cause: error, hint: 'Check the path.' });
+  }
+  return parseJsonl(text, path);
+}
