@@ -8,7 +8,12 @@ import {
   type IntentExample,
   type IntentModel,
 } from './classify/intent.js';
-import { DEFAULT_ROUTING, routeMessage, type RoutingTable } from './classify/route.js';
+import {
+  DEFAULT_ROUTING,
+  parseRoutingConfig,
+  routeMessage,
+  type RoutingConfigInput,
+} from './classify/route.js';
 import { ConfigurationError, InvalidInputError, KaikuError, throwIfAborted } from './core/errors.js';
 import { normalizeEmail, normalizePhone } from './core/identity.js';
 import { loadLanguageDetector } from './core/language.js';
@@ -70,7 +75,8 @@ export interface EngineOptions {
   store?: ConversationStore;
   /** @default the system clock */
   clock?: Clock;
-  routing?: RoutingTable;
+  /** Routing rules (validated; see `RoutingConfigSchema`). @default DEFAULT_ROUTING, the sample shop's */
+  routing?: RoutingConfigInput;
   handoffPolicy?: Partial<HandoffPolicy>;
   /**
    * A message from a known customer within this long of their last message joins that conversation, on any
@@ -128,7 +134,7 @@ interface TriageNote {
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const clock = options.clock ?? { now: () => new Date() };
   const store = options.store ?? createMemoryStore();
-  const routing = options.routing ?? DEFAULT_ROUTING;
+  const routing = options.routing ? parseRoutingConfig(options.routing) : DEFAULT_ROUTING;
   const policy: HandoffPolicy = { ...DEFAULT_HANDOFF_POLICY, ...options.handoffPolicy };
   const joinWindowMs = options.joinWindowMs ?? 7 * DAY_MS;
   const defaultLanguage = options.defaultLanguage ?? 'fi';
@@ -228,6 +234,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
           intent: intent.value,
           urgency: urgency.value,
           safety: urgency.reasons.some((reason) => reason.code === 'safety'),
+          language: language.value,
+          sentiment: sentiment.value,
+          channel: message.channel,
+          tier: recorded.customer.tier,
         },
         routing,
       );

@@ -114,7 +114,19 @@ export {
   type SavedIntentModel,
   type TrainIntentOptions,
 } from './classify/intent.js';
-export { DEFAULT_ROUTING, routeMessage, type RoutingTable } from './classify/route.js';
+export {
+  DEFAULT_ROUTING,
+  parseRoutingConfig,
+  routeMessage,
+  RouteConditionSchema,
+  RouteTargetSchema,
+  RoutingConfigSchema,
+  RoutingRuleSchema,
+  type RouteInput,
+  type RoutingConfig,
+  type RoutingConfigInput,
+  type RoutingRule,
+} from './classify/route.js';
 
 export { scoreSentiment, type SentimentOptions } from './sentiment/sentiment.js';
 export { scoreUrgency, type UrgencyContext, type UrgencySignal } from './sentiment/urgency.js';

@@ -349,7 +349,7 @@ function formatTriage(result: TriageResult, color: boolean, message?: MessageInp
   lines.push(
     `  language ${result.language.value} (${pct(result.language.confidence)}) · intent ${style.bold(result.intent.value)} (${pct(result.intent.confidence)}) · ` +
       `sentiment ${sentimentColor(`${result.sentiment.value} ${result.sentiment.score.toFixed(2)}`)} · urgency ${result.urgency.value} · ` +
-      `queue ${result.route.queue}/${result.route.priority} · conversation ${result.conversationId.slice(0, 13)}`,
+      `queue ${result.route.queue}/${result.route.priority}${result.route.skill ? ` (skill ${result.route.skill})` : ''} by rule "${result.route.rule}" · conversation ${result.conversationId.slice(0, 13)}`,
   );
   if (result.answer.abstained) {
     lines.push(`  ${style.yellow('answer: abstained')} — ${result.answer.reasons[0]?.detail ?? ''}`);

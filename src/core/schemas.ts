@@ -168,9 +168,13 @@ export type Priority = z.infer<typeof PrioritySchema>;
 /** Where a message goes: queue, priority and first-reply target, with the rule that decided. */
 export const RouteSchema = z.object({
   queue: z.string(),
+  /** The skill an agent needs, when the rule names one. */
+  skill: z.string().optional(),
   priority: PrioritySchema,
   /** Minutes within which a human should first reply in this queue at this priority. */
   slaMinutes: z.number().int().positive(),
+  /** The name of the routing rule that matched, or `"default"`. */
+  rule: z.string(),
   reasons: z.array(ReasonSchema),
 });
 export type Route = z.infer<typeof RouteSchema>;
