@@ -5,6 +5,7 @@ import { HandoffPacketSchema, TriageResultSchema, type MessageInput } from './co
 import { createEngine, type Engine } from './engine.js';
 import { SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from './sample.js';
 import { trainIntentModel, type IntentExample } from './classify/intent.js';
+import { createLlmIntentClassifier } from './classify/providers.js';
 import { createFixedClock, createScriptedChatModel } from './testing/index.js';
 
 let engine: Engine;
@@ -165,6 +166,26 @@ describe('engine.handle', () => {
     const fromModel = await createEngine({ intents: trainIntentModel(examples) });
     const fromExamples = await createEngine({ intents: examples });
     expect(fromModel.intents!.labels).toEqual(fromExamples.intents!.labels);
+  });
+
+  it('uses a provider intent classifier, and triages on when it fails', async () => {
+    const examples = readFileSync(SAMPLE_INTENTS_FILE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as IntentExample);
+    const reply = JSON.stringify({ intent: 'refund_status', confidence: 0.9, alternatives: [] });
+    const llm = createLlmIntentClassifier({
+      chatModel: createScriptedChatModel([reply, new Error('503 from provider')]),
+      examples,
+    });
+    const withLlm = await createEngine({ intents: llm });
+    expect((await withLlm.handle({ channel: 'chat', text: 'Where is my refund?' })).intent.value).toBe(
+      'refund_status',
+    );
+    const failed = await withLlm.handle({ channel: 'chat', text: 'Where is my refund?' });
+    expect(failed.intent).toMatchObject({ value: 'unknown', reasons: [{ code: 'intent-failed' }] });
+    expect(failed.intent.reasons[0]!.detail).toContain('503');
+    expect(TriageResultSchema.parse(failed)).toEqual(failed);
   });
 
   it.each([

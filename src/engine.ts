@@ -8,6 +8,7 @@ import {
   type IntentExample,
   type IntentModel,
 } from './classify/intent.js';
+import type { IntentClassifier } from './classify/providers.js';
 import {
   DEFAULT_ROUTING,
   parseRoutingConfig,
@@ -61,10 +62,11 @@ export interface EngineOptions {
   /** Options of the index built from documents (embedder, vectors, fusion, answer threshold). */
   knowledgeOptions?: KnowledgeIndexOptions;
   /**
-   * Intents: a trained model, labelled examples to train one on, or a JSONL file of `{text, label, lang?}`.
-   * Without them every intent is `unknown`.
+   * Intents: a trained model, labelled examples to train one on, a JSONL file of `{text, label, lang?}`, or a
+   * provider classifier (k-NN over an Embedder, an LLM, an ensemble). Without them every intent is `unknown`.
+   * A classifier that fails gives `unknown` with the reason; the message is still triaged.
    */
-  intents?: IntentModel | readonly IntentExample[] | string;
+  intents?: IntentModel | IntentClassifier | readonly IntentExample[] | string;
   /**
    * A chat model for answers (OpenAI, a compatible server, LangChain, or a fake in tests). Its answers are
    * accepted only when grounded in the retrieved passages; otherwise, and when the provider fails, the
@@ -109,7 +111,7 @@ export interface Engine {
   conversation(conversationId: string): Promise<ConversationRecord | undefined>;
   readonly store: ConversationStore;
   readonly knowledge: KnowledgeIndex | undefined;
-  readonly intents: IntentModel | undefined;
+  readonly intents: IntentModel | IntentClassifier | undefined;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -215,7 +217,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       const replyLanguage: 'fi' | 'en' =
         language.value === 'fi' || language.value === 'en' ? language.value : defaultLanguage;
       const intent: IntentResult = intents
-        ? intents.predict(text, { lang: language.value })
+        ? await classify(intents, text, language.value, signal)
         : {
             value: UNKNOWN_INTENT,
             confidence: 0,
@@ -485,7 +487,34 @@ async function isSavedIndex(path: string): Promise<boolean> {
   }
 }
 
-async function resolveIntents(intents: EngineOptions['intents']): Promise<IntentModel | undefined> {
+// A provider classifier that fails (down, timeout, bad reply) must not take the message down with it.
+async function classify(
+  intents: IntentModel | IntentClassifier,
+  text: string,
+  lang: Language,
+  signal: AbortSignal | undefined,
+): Promise<IntentResult> {
+  try {
+    return await intents.predict(text, { lang, ...(signal ? { signal } : {}) });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return {
+      value: UNKNOWN_INTENT,
+      confidence: 0,
+      alternatives: [],
+      reasons: [
+        {
+          code: 'intent-failed',
+          detail: `The intent classifier failed: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
+  }
+}
+
+async function resolveIntents(
+  intents: EngineOptions['intents'],
+): Promise<IntentModel | IntentClassifier | undefined> {
   if (intents === undefined) return undefined;
   if (typeof intents === 'string') {
     if (intents.endsWith('.json')) return loadIntentModel(JSON.parse(await readText(intents)));
@@ -497,7 +526,7 @@ async function resolveIntents(intents: EngineOptions['intents']): Promise<Intent
       '"intents" must be a trained model, an array of examples or a path to a .jsonl or .json file.',
     );
   }
-  return intents as IntentModel;
+  return intents as IntentModel | IntentClassifier;
 }
 
 async function readText(path: string): Promise<string> {

@@ -115,6 +115,16 @@ export {
   type TrainIntentOptions,
 } from './classify/intent.js';
 export {
+  createIntentEnsemble,
+  createKnnIntentClassifier,
+  createLlmIntentClassifier,
+  type ClassifyOptions,
+  type EnsembleMember,
+  type IntentClassifier,
+  type KnnIntentOptions,
+  type LlmIntentOptions,
+} from './classify/providers.js';
+export {
   DEFAULT_ROUTING,
   parseRoutingConfig,
   routeMessage,
