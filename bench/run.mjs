@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 
 const SUITES = {
   retrieval: () => import('./suites/retrieval.mjs'),
+  classify: () => import('./suites/classify.mjs'),
 };
 
 const COMMON_OPTIONS = {

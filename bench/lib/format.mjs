@@ -23,3 +23,10 @@ export function table(header, rows) {
     ...cells.slice(1).map(line),
   ].join('\n');
 }
+
+/** A cell formatter: fixed decimals for numbers, null (shown as –) for anything else. */
+export const fixed = (digits) => (value) => (typeof value === 'number' ? value.toFixed(digits) : null);
+
+/** Three significant digits below 100 (0.0734, 2.65, 41.2), whole numbers above. */
+export const significant = (value) =>
+  typeof value !== 'number' ? null : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);

@@ -8,7 +8,7 @@ import { buildKaiku, KAIKU_CONFIG } from '../adapters/kaiku.mjs';
 import { langchainPeer } from '../adapters/langchain.mjs';
 import { minisearchPeer } from '../adapters/minisearch.mjs';
 import { oramaPeer } from '../adapters/orama.mjs';
-import { round, table } from '../lib/format.mjs';
+import { fixed, round, significant, table } from '../lib/format.mjs';
 import {
   collectGarbage,
   measureBuild,
@@ -332,10 +332,6 @@ export async function run(values, { log, gcExposed, environment }) {
   }
 }
 
-const fixed = (digits) => (value) => (typeof value === 'number' ? value.toFixed(digits) : null);
-// Three significant digits below 100 (0.0734, 2.65, 41.2), whole numbers above.
-const significant = (value) =>
-  typeof value !== 'number' ? null : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
 const COLUMNS = [
   ['MRR', 'mrr', fixed(3)],
   ['R@1', 'recallAt1', fixed(3)],
