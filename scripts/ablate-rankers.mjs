@@ -8,15 +8,12 @@ import {
   createKnowledgeIndex,
   evaluateRetrieval,
   loadArticles,
+  parseJsonl,
   SAMPLE_KNOWLEDGE_DIR,
   scoreRetrieval,
 } from '../dist/index.js';
 
-const readJsonl = (path) =>
-  readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+const readJsonl = (path) => parseJsonl(readFileSync(path, 'utf8'), String(path));
 const stackfaq = new URL('../../shared/data/stackfaq/', import.meta.url);
 const docs = readJsonl(new URL('docs.jsonl', stackfaq));
 const queries = readJsonl(new URL('dev.jsonl', stackfaq));

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import {
   createKnowledgeIndex,
+  expectedCalibrationError,
   fitAnswerCalibration,
   loadArticles,
   SAMPLE_KNOWLEDGE_DIR,
@@ -37,15 +38,7 @@ for (let fold = 0; fold < 2; fold++) {
   const calibration = await fitAnswerCalibration(base, folds[1 - fold]);
   rows.push(...(await measure(calibration, folds[fold])));
 }
-// Expected calibration error over 10 equal-width bins.
-let ece = 0;
-for (let bin = 0; bin < 10; bin++) {
-  const inBin = rows.filter((row) => Math.min(9, Math.floor(row.confidence * 10)) === bin);
-  if (inBin.length === 0) continue;
-  const accuracy = inBin.filter((row) => row.right).length / inBin.length;
-  const confidence = inBin.reduce((sum, row) => sum + row.confidence, 0) / inBin.length;
-  ece += (inBin.length / rows.length) * Math.abs(accuracy - confidence);
-}
+const ece = expectedCalibrationError(rows);
 const answered = rows.filter((row) => row.confidence >= 0.5);
 const report = {
   questions: rows.length,

@@ -10,17 +10,14 @@ import {
   createEngine,
   createKnowledgeIndex,
   loadArticles,
+  parseJsonl,
   SAMPLE_INTENTS_FILE,
   SAMPLE_KNOWLEDGE_DIR,
   trainIntentModel,
   UNKNOWN_INTENT,
 } from '../dist/index.js';
 
-const readJsonl = (path) =>
-  readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+const readJsonl = (path) => parseJsonl(readFileSync(path, 'utf8'), String(path));
 const intents = readJsonl(SAMPLE_INTENTS_FILE);
 const questions = readJsonl(new URL('../evals/sample-kb/questions.dev.jsonl', import.meta.url));
 

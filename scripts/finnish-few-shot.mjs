@@ -4,17 +4,13 @@
 // Run after `npm run build`:  node scripts/finnish-few-shot.mjs [--per-intent 8] [--json]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { evaluateIntents, SAMPLE_INTENTS_FILE } from '../dist/index.js';
+import { evaluateIntents, parseJsonl, SAMPLE_INTENTS_FILE } from '../dist/index.js';
 
 const { values } = parseArgs({
   options: { 'per-intent': { type: 'string', default: '8' }, json: { type: 'boolean', default: false } },
 });
 const perIntent = Number(values['per-intent']);
-const readJsonl = (path) =>
-  readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+const readJsonl = (path) => parseJsonl(readFileSync(path, 'utf8'), String(path));
 const seen = new Map();
 const train = readJsonl(SAMPLE_INTENTS_FILE).filter((example) => {
   if (example.lang !== 'fi') return false;

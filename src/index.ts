@@ -225,6 +225,7 @@ export {
   type IntentEvalReport,
   type LabelledMessage,
   type LabelScores,
+  type ScoredPrediction,
 } from './evals/intents.js';
 export { splitSentences } from './core/text.js';
 

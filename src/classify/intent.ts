@@ -251,6 +251,14 @@ export function loadIntentModel(saved: unknown): IntentModel {
   return createModel({ ...data, weights, idf });
 }
 
+/** @internal The reason given when the best intent is below the confidence floor (shared by every classifier). */
+export function belowFloor(best: { label: string; confidence: number }, minConfidence: number): Reason {
+  return {
+    code: 'below-confidence-floor',
+    detail: `Best intent "${best.label}" has probability ${best.confidence.toFixed(2)}, below ${minConfidence}.`,
+  };
+}
+
 function createModel(model: Weights & { minConfidence: number; temperature: number }): IntentModel {
   const { labels, dimensions, weights, bias, minConfidence, temperature, idf } = model;
   const classes = labels.length;
@@ -271,10 +279,7 @@ function createModel(model: Weights & { minConfidence: number; temperature: numb
       const known = best.confidence >= minConfidence;
       const reasons: Reason[] = [explainFeatures(vector, compact, classes, order[0]!)];
       if (!known) {
-        reasons.unshift({
-          code: 'below-confidence-floor',
-          detail: `Best intent "${best.label}" has probability ${best.confidence.toFixed(2)}, below ${minConfidence}.`,
-        });
+        reasons.unshift(belowFloor(best, minConfidence));
       }
       return {
         value: known ? best.label : UNKNOWN_INTENT,

@@ -4,7 +4,14 @@ import type { ChatModel, Embedder } from '../core/ports.js';
 import type { IntentResult, Language, Reason } from '../core/schemas.js';
 import { round3 } from '../core/text.js';
 import { parseInput } from '../core/validate.js';
-import { IntentExampleSchema, UNKNOWN_INTENT, type IntentExample, type IntentModel } from './intent.js';
+import { createMemoryVectorIndex } from '../retrieve/memory-vector-index.js';
+import {
+  belowFloor,
+  IntentExampleSchema,
+  UNKNOWN_INTENT,
+  type IntentExample,
+  type IntentModel,
+} from './intent.js';
 
 /** Options of a classification call. */
 export interface ClassifyOptions {
@@ -46,10 +53,12 @@ export async function createKnnIntentClassifier(options: KnnIntentOptions): Prom
   if (!(Number.isInteger(k) && k >= 1) || !(temperature > 0))
     throw new ConfigurationError('"k" must be a positive integer and "temperature" positive.');
   const labels = [...new Set(examples.map((example) => example.label))].sort();
-  const vectors: Float32Array[] = [];
+  // Exact cosine search over the examples: the project's in-memory vector index.
+  const index = createMemoryVectorIndex(options.embedder.dimensions);
   for (let start = 0; start < examples.length; start += options.embedder.maxBatchSize) {
     const batch = examples.slice(start, start + options.embedder.maxBatchSize).map((example) => example.text);
-    vectors.push(...(await options.embedder.embed(batch)).vectors.map(normalized));
+    const { vectors } = await options.embedder.embed(batch);
+    await index.upsert(vectors.map((vector, i) => ({ id: String(start + i), vector })));
   }
   return {
     labels,
@@ -58,15 +67,10 @@ export async function createKnnIntentClassifier(options: KnnIntentOptions): Prom
       const [query] = (
         await options.embedder.embed([text], predictOptions.signal ? { signal: predictOptions.signal } : {})
       ).vectors;
-      const unit = normalized(query!);
-      const neighbours = vectors
-        .map((vector, i) => ({
-          similarity: dot(unit, vector),
-          label: examples[i]!.label,
-          text: examples[i]!.text,
-        }))
-        .sort((a, b) => b.similarity - a.similarity)
-        .slice(0, k);
+      const neighbours = (await index.search(query!, { k })).hits.map((hit) => {
+        const example = examples[Number(hit.id)]!;
+        return { similarity: hit.score, label: example.label, text: example.text };
+      });
       const votes = new Map<string, number>();
       const top = neighbours[0]?.similarity ?? 0;
       for (const neighbour of neighbours)
@@ -279,28 +283,6 @@ function resultFrom(
     value: known ? best.label : UNKNOWN_INTENT,
     confidence: best.confidence,
     alternatives: known ? order.slice(1) : order.slice(0, topK),
-    reasons: known
-      ? reasons
-      : [
-          {
-            code: 'below-confidence-floor',
-            detail: `Best intent "${best.label}" has probability ${best.confidence.toFixed(2)}, below ${minConfidence}.`,
-          },
-          ...reasons,
-        ],
+    reasons: known ? reasons : [belowFloor(best, minConfidence), ...reasons],
   };
-}
-
-function normalized(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm) || 1;
-  return Float32Array.from(vector, (value) => value / norm);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }

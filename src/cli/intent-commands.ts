@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Language } from '../core/schemas.js';
-import { evaluateIntents, type IntentEvalReport } from '../evals/intents.js';
+import { evaluateIntents, type IntentEvalReport, type LabelledMessage } from '../evals/intents.js';
 import type { Io } from './main.js';
 import { parseLanguage, readJsonl } from './shared.js';
 
@@ -17,13 +17,13 @@ export async function runTrainIntents(values: Values, _positionals: string[], io
     io.err('kaiku train intents: give --data <train.jsonl> and --out <model.json>.');
     return EXIT_USAGE;
   }
-  const train = await readJsonl(dataPath);
-  const dev = values.dev ? await readJsonl(values.dev as string) : undefined;
+  const train = await readJsonl<LabelledMessage>(dataPath);
+  const dev = values.dev ? await readJsonl<LabelledMessage>(values.dev as string) : undefined;
   // Trained and scored on the dev split when there is one (the model is calibrated on it, too).
   const report = await evaluateIntents({
-    train: train as never,
-    test: (dev ?? train) as never,
-    ...(dev ? { dev: dev as never } : {}),
+    train: train,
+    test: dev ?? train,
+    ...(dev ? { dev: dev } : {}),
     ...languageOption(values.lang),
   });
   await writeFile(out, JSON.stringify(report.model.toJSON()));
@@ -54,14 +54,14 @@ export async function runEvalIntents(values: Values, _positionals: string[], io:
     return EXIT_USAGE;
   }
   const [train, test, dev] = await Promise.all([
-    readJsonl(trainPath),
-    readJsonl(testPath),
-    values.dev ? readJsonl(values.dev as string) : Promise.resolve(undefined),
+    readJsonl<LabelledMessage>(trainPath),
+    readJsonl<LabelledMessage>(testPath),
+    values.dev ? readJsonl<LabelledMessage>(values.dev as string) : Promise.resolve(undefined),
   ]);
   const { model: _model, ...report } = await evaluateIntents({
-    train: train as never,
-    test: test as never,
-    ...(dev ? { dev: dev as never } : {}),
+    train: train,
+    test: test,
+    ...(dev ? { dev: dev } : {}),
     ...languageOption(values.lang),
   });
   io.out(values.json ? JSON.stringify(report) : formatIntentReport(report));

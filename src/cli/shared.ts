@@ -19,13 +19,16 @@ export function parseLanguage(value: unknown): Language | undefined {
   return parsed.data;
 }
 
-/** Reads a JSON Lines file, with a clear error when it is missing or broken. */
-export async function readJsonl(path: string): Promise<unknown[]> {
+/**
+ * Reads a JSON Lines file, with a clear error when it is missing or broken. `T` is what the caller expects; the
+ * records are not checked here, so pass them to a function that validates its input.
+ */
+export async function readJsonl<T = unknown>(path: string): Promise<T[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new KaikuError('not_found', `Cannot read "${path}".`, { cause: error, hint: 'Check the path.' });
   }
-  return parseJsonl(text, path);
+  return parseJsonl(text, path) as T[];
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { coverageAt, evaluateIntents, expectedCalibrationError } from './intents.js';
 
-const row = (gold: string, predicted: string, confidence: number) => ({ gold, predicted, confidence });
+const row = (gold: string, predicted: string, confidence: number) => ({
+  confidence,
+  right: gold === predicted,
+});
 
 describe('intent eval metrics', () => {
   it('computes the calibration error per confidence bin', () => {

@@ -113,11 +113,12 @@ export async function evaluateIntents(
     rows.push({ gold: record.label, predicted, confidence: result.confidence });
   }
 
+  const scored = rows.map((row) => ({ confidence: row.confidence, right: row.predicted === row.gold }));
   const report: IntentEvalReport = {
     accuracy: round3(share(rows, (row) => row.predicted === row.gold)),
     macroF1: 0,
-    ece: round3(expectedCalibrationError(rows)),
-    coverageAt90: round3(coverageAt(rows, 0.9)),
+    ece: round3(expectedCalibrationError(scored)),
+    coverageAt90: round3(coverageAt(scored, 0.9)),
     trainMs,
     p50Ms: Math.round(percentile(durations, 0.5) * 1000) / 1000,
     perLabel: perLabelScores(rows),
@@ -155,17 +156,21 @@ function share<T>(items: readonly T[], test: (item: T) => boolean): number {
   return count / items.length;
 }
 
+/** A prediction's confidence and whether it was right. */
+export interface ScoredPrediction {
+  confidence: number;
+  right: boolean;
+}
+
 /** Mean |accuracy − confidence| over 10 equal-width confidence bins, weighted by their sizes. */
-export function expectedCalibrationError(
-  rows: readonly { gold: string; predicted: string; confidence: number }[],
-): number {
+export function expectedCalibrationError(rows: readonly ScoredPrediction[]): number {
   if (rows.length === 0) return 0;
   const bins = Array.from({ length: 10 }, () => ({ count: 0, confidence: 0, right: 0 }));
   for (const row of rows) {
     const bin = bins[Math.min(9, Math.floor(row.confidence * 10))]!;
     bin.count++;
     bin.confidence += row.confidence;
-    if (row.predicted === row.gold) bin.right++;
+    if (row.right) bin.right++;
   }
   return bins.reduce((sum, bin) => sum + Math.abs(bin.right - bin.confidence), 0) / rows.length;
 }
@@ -174,16 +179,13 @@ export function expectedCalibrationError(
  * The largest share of rows, taken most confident first, whose accuracy is at least `precision`: how much could
  * be handled without a person at that precision.
  */
-export function coverageAt(
-  rows: readonly { gold: string; predicted: string; confidence: number }[],
-  precision: number,
-): number {
+export function coverageAt(rows: readonly ScoredPrediction[], precision: number): number {
   if (rows.length === 0) return 0;
   const sorted = [...rows].sort((a, b) => b.confidence - a.confidence);
   let right = 0;
   let best = 0;
   sorted.forEach((row, i) => {
-    if (row.predicted === row.gold) right++;
+    if (row.right) right++;
     // Only cut between different confidences: a threshold cannot split a tie.
     const next = sorted[i + 1];
     if (next !== undefined && next.confidence === row.confidence) return;

@@ -296,16 +296,14 @@ function build(
   const hashScale = Math.sqrt(rank > 0 ? 1 - options.semanticWeight : 1);
   const semanticScale = Math.sqrt(options.semanticWeight);
 
-  // Adds a feature to a hashed vector: signed by its top bit, weighted by its IDF once fitted.
+  // Adds a feature to a hashed vector, signed by its top bit: the unfitted path (a fitted embedder compiles tokens,
+  // IDF included, below). Integer ops only (mask, shift): a modulo of a uint32 above 2^31 falls off V8's fast path.
   const slotMask = hashDims - 1;
-  const sinkInto = (target: Float32Array): Sink => {
-    const idf = state?.idf;
-    // Integer ops only (mask, shift): a modulo of a uint32 above 2^31 falls off V8's fast integer path.
-    return (hash, weight) => {
-      const value = idf ? weight * idf[hash >>> (32 - IDF_BITS)]! : weight;
-      target[hash & slotMask]! += hash >>> 31 ? -value : value;
+  const sinkInto =
+    (target: Float32Array): Sink =>
+    (hash, weight) => {
+      target[hash & slotMask]! += hash >>> 31 ? -weight : weight;
     };
-  };
 
   // A fitted embedder compiles each token once: its word, stem and n-gram features folded into (slot, signed
   // IDF-weighted value) pairs, and its row in the semantic basis. Embedding a passage then only adds arrays.
