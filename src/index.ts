@@ -115,6 +115,13 @@ export {
   type TrainIntentOptions,
 } from './classify/intent.js';
 export {
+  compileConcepts,
+  ConceptLexiconSchema,
+  CUSTOMER_SERVICE_CONCEPTS,
+  type ConceptLexicon,
+  type ConceptMatcher,
+} from './classify/concepts.js';
+export {
   createIntentEnsemble,
   createKnnIntentClassifier,
   createLlmIntentClassifier,

@@ -1,5 +1,6 @@
 import type { Language } from '../core/schemas.js';
 import { fold, stem, tokenize } from '../core/text.js';
+import type { ConceptMatcher } from './concepts.js';
 
 /** A sparse, L2-normalised feature vector: parallel arrays of hashed indices and values. */
 export interface SparseVector {
@@ -23,13 +24,17 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
  * Features of a message for intent classification: folded words, their stems in `lang`, word bigrams, and
  * character 3–5-grams of each folded word. Character n-grams carry inflection ("tilauksen" ~ "tilausta") and
  * typos; folding makes "missa" meet "missä". Function words are kept: "missä" and "where" say much about intent.
- * With `idf`, each feature is scaled by its inverse document frequency before normalisation.
+ * With `idf`, each feature is scaled by its inverse document frequency before normalisation. With `concepts`,
+ * each concept a word expresses is one more feature (`k:refund`), shared by every word of that concept,
+ * weighted `conceptWeight` against a word's 1.
  */
 export function extractFeatures(
   text: string,
   lang: Language,
   dimensions: number,
   idf?: Float32Array,
+  concepts?: ConceptMatcher,
+  conceptWeight = 1,
 ): SparseVector {
   const scratch = scratchFor(dimensions);
   const { counts, weights } = scratch;
@@ -70,6 +75,10 @@ export function extractFeatures(
       }
     }
   }
+  // Concept features: the hash of the concept name, named by its index in `origins`' start slot.
+  concepts?.match(words, (concept, w) =>
+    add(hashString(concepts.names[concept]!, SEED_K), conceptWeight, K, w, concept),
+  );
   const size = touched.length;
   const indices = new Uint32Array(size);
   const values = new Float32Array(size);
@@ -93,6 +102,7 @@ export function extractFeatures(
     if (kind === W) return `w:${words[w]}`;
     if (kind === S) return `s:${stems[w]}`;
     if (kind === B) return `b:${words[w - 1]} ${words[w]}`;
+    if (kind === K) return `k:${concepts!.names[start]}`;
     return `c:${`<${words[w]}>`.slice(start, start + length)}`;
   };
   return { indices, values, name };
@@ -102,10 +112,12 @@ const W = 0;
 const S = 1;
 const B = 2;
 const C = 3;
+const K = 4;
 const SEED_W = hashString('w:');
 const SEED_S = hashString('s:');
 const SEED_B = hashString('b:');
 const SEED_C = hashString('c:');
+const SEED_K = hashString('k:');
 
 // Per-dimension count and weight arrays, reused across calls and left zeroed after each.
 const SCRATCH = new Map<number, { counts: Uint32Array; weights: Float32Array }>();

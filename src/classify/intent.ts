@@ -4,6 +4,13 @@ import type { IntentResult, Language, Reason } from '../core/schemas.js';
 import { LanguageSchema } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
 import { extractFeatures, featureIdf, type SparseVector } from './features.js';
+import {
+  compileConcepts,
+  ConceptLexiconSchema,
+  CUSTOMER_SERVICE_CONCEPTS,
+  type ConceptLexicon,
+  type ConceptMatcher,
+} from './concepts.js';
 import { round3 } from '../core/text.js';
 
 /** The label an intent model returns when no intent is likely enough. */
@@ -45,6 +52,20 @@ export interface TrainIntentOptions {
    * @default "holdout" when every label has at least 5 examples, else "none"
    */
   calibration?: 'holdout' | 'none' | { dev: readonly IntentExample[] };
+  /**
+   * Concept features: each concept a word expresses (see {@link CUSTOMER_SERVICE_CONCEPTS}) becomes a feature,
+   * so one example's "hyvitys" teaches the model about another message's "refund". Pass your own lexicon to add
+   * your domain's words (merge with the built-in one to keep it), or `false` for words and n-grams only. The
+   * lexicon is saved with the model.
+   * @default CUSTOMER_SERVICE_CONCEPTS
+   */
+  concepts?: boolean | ConceptLexicon;
+  /**
+   * How much a concept counts against a word (1). Concepts matter most when examples are few, so by default the
+   * weight falls with the examples per label: 4 at 8 or fewer, down to 1 from 32.
+   * @default min(4, max(1, 32 / median examples per label))
+   */
+  conceptWeight?: number;
 }
 
 /** A trained intent classifier. Save it with `toJSON()`, restore it with {@link loadIntentModel}. */
@@ -69,6 +90,10 @@ export const SavedIntentModelSchema = z.object({
   bias: z.array(z.number()),
   /** Per-feature inverse document frequency, Float32 little-endian, base64. */
   idf: z.string(),
+  /** The concept lexicon the model was trained with; absent when it was trained without concept features. */
+  concepts: ConceptLexiconSchema.optional(),
+  /** The weight of a concept feature against a word's 1. @default 1 */
+  conceptWeight: z.number().positive().optional(),
 });
 export type SavedIntentModel = z.infer<typeof SavedIntentModelSchema>;
 
@@ -90,7 +115,15 @@ export function trainIntentModel(
     learningRate: options.learningRate ?? 2,
     l2: options.l2 ?? 1e-5,
     seed: options.seed ?? 1,
+    lexicon:
+      options.concepts === false
+        ? undefined
+        : options.concepts === true || options.concepts === undefined
+          ? CUSTOMER_SERVICE_CONCEPTS
+          : options.concepts,
+    conceptWeight: 1,
   };
+  settings.concepts = settings.lexicon && compileConcepts(settings.lexicon);
   const minConfidence = options.minConfidence ?? 0.3;
   const labels = [...new Set(data.map((example) => example.label))].sort();
   if (labels.length < 2) {
@@ -103,6 +136,14 @@ export function trainIntentModel(
   const counts = new Map<string, number>();
   for (const example of data) counts.set(example.label, (counts.get(example.label) ?? 0) + 1);
   const calibration = options.calibration ?? (Math.min(...counts.values()) >= 5 ? 'holdout' : 'none');
+  const perLabel = [...counts.values()].sort((a, b) => a - b)[Math.floor(counts.size / 2)]!;
+  settings.conceptWeight = options.conceptWeight ?? Math.min(4, Math.max(1, 32 / perLabel));
+  if (!(settings.conceptWeight > 0)) {
+    throw new InvalidInputError(
+      `"conceptWeight" must be a positive number; received ${options.conceptWeight}.`,
+      [{ path: ['conceptWeight'], message: 'must be positive' }],
+    );
+  }
 
   let temperature = 1;
   if (calibration === 'holdout') {
@@ -130,6 +171,9 @@ interface Settings {
   learningRate: number;
   l2: number;
   seed: number;
+  lexicon: ConceptLexicon | undefined;
+  concepts?: ConceptMatcher | undefined;
+  conceptWeight: number;
 }
 
 interface Weights {
@@ -138,21 +182,26 @@ interface Weights {
   weights: Float32Array;
   bias: readonly number[];
   idf: Float32Array;
+  lexicon: ConceptLexicon | undefined;
+  concepts: ConceptMatcher | undefined;
+  conceptWeight: number;
 }
 
 // Multinomial logistic regression by SGD with a decaying step.
 function train(data: readonly IntentExample[], labels: readonly string[], settings: Settings): Weights {
-  const { dimensions, epochs, learningRate, l2 } = settings;
+  const { dimensions, epochs, learningRate, l2, concepts, lexicon, conceptWeight } = settings;
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
   const classes = labels.length;
   const weights = new Float32Array(dimensions * classes);
   const bias = new Float64Array(classes);
   const idf = featureIdf(
-    data.map((example) => extractFeatures(example.text, example.lang ?? 'other', dimensions)),
+    data.map((example) =>
+      extractFeatures(example.text, example.lang ?? 'other', dimensions, undefined, concepts, conceptWeight),
+    ),
     dimensions,
   );
   const vectors = data.map((example) =>
-    extractFeatures(example.text, example.lang ?? 'other', dimensions, idf),
+    extractFeatures(example.text, example.lang ?? 'other', dimensions, idf, concepts, conceptWeight),
   );
   const targets = data.map((example) => labelIndex.get(example.label) ?? -1);
   const order = vectors.map((_, i) => i).filter((i) => targets[i]! >= 0);
@@ -182,7 +231,7 @@ function train(data: readonly IntentExample[], labels: readonly string[], settin
     }
   }
   for (let i = 0; i < weights.length; i++) weights[i]! *= shrink;
-  return { labels, dimensions, weights, bias: Array.from(bias), idf };
+  return { labels, dimensions, weights, bias: Array.from(bias), idf, lexicon, concepts, conceptWeight };
 }
 
 // The softmax temperature that maximises the likelihood of held-out labels (a grid from 0.1 to 4).
@@ -195,7 +244,14 @@ function fitTemperature(model: Weights, held: readonly IntentExample[]): number 
     .map((example) => {
       const out = new Float64Array(classes);
       scoreInto(
-        extractFeatures(example.text, example.lang ?? 'other', model.dimensions, model.idf),
+        extractFeatures(
+          example.text,
+          example.lang ?? 'other',
+          model.dimensions,
+          model.idf,
+          model.concepts,
+          model.conceptWeight,
+        ),
         model.weights,
         bias,
         classes,
@@ -248,7 +304,15 @@ export function loadIntentModel(saved: unknown): IntentModel {
   const idf = new Float32Array(
     idfBuffer.buffer.slice(idfBuffer.byteOffset, idfBuffer.byteOffset + idfBuffer.length),
   );
-  return createModel({ ...data, weights, idf });
+  const lexicon = data.concepts;
+  return createModel({
+    ...data,
+    weights,
+    idf,
+    lexicon,
+    concepts: lexicon && compileConcepts(lexicon),
+    conceptWeight: data.conceptWeight ?? 1,
+  });
 }
 
 /** @internal The reason given when the best intent is below the confidence floor (shared by every classifier). */
@@ -260,14 +324,25 @@ export function belowFloor(best: { label: string; confidence: number }, minConfi
 }
 
 function createModel(model: Weights & { minConfidence: number; temperature: number }): IntentModel {
-  const { labels, dimensions, weights, bias, minConfidence, temperature, idf } = model;
+  const {
+    labels,
+    dimensions,
+    weights,
+    bias,
+    minConfidence,
+    temperature,
+    idf,
+    lexicon,
+    concepts,
+    conceptWeight,
+  } = model;
   const classes = labels.length;
   const biasArray = Float64Array.from(bias);
   const compact = compactWeights(weights, dimensions, classes);
   return {
     labels,
     predict(text, options = {}) {
-      const vector = extractFeatures(text, options.lang ?? 'other', dimensions, idf);
+      const vector = extractFeatures(text, options.lang ?? 'other', dimensions, idf, concepts, conceptWeight);
       const probabilities = new Float64Array(classes);
       scoreCompact(vector, compact, biasArray, classes, probabilities);
       softmaxInPlace(probabilities, temperature);
@@ -299,6 +374,10 @@ function createModel(model: Weights & { minConfidence: number; temperature: numb
         weights: Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength).toString('base64'),
         bias: [...biasArray],
         idf: Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength).toString('base64'),
+        ...(lexicon && {
+          concepts: Object.fromEntries(Object.entries(lexicon).map(([name, words]) => [name, [...words]])),
+          conceptWeight,
+        }),
       };
     },
   };
@@ -343,6 +422,7 @@ function explainFeatures(
 function readableFeature(name: string): string {
   const body = name.slice(2);
   if (name.startsWith('c:')) return `"…${body.replace(/[<>]/g, '')}…"`;
+  if (name.startsWith('k:')) return `concept ${body}`;
   return `"${body}"`;
 }
 
@@ -392,36 +472,59 @@ function scoreCompact(
 ): void {
   for (let c = 0; c < classes; c++) out[c] = bias[c]!;
   const { rowOf, quantized, scale } = compact;
-  // The rows this message touches (features seen in training) and their factors.
-  const bases: number[] = [];
-  const factors: number[] = [];
+  // The rows this message touches (features seen in training) and their factors, in reused scratch arrays.
+  if (SCORE_BASES.length < vector.indices.length) {
+    SCORE_BASES = new Int32Array(vector.indices.length * 2);
+    SCORE_FACTORS = new Float64Array(vector.indices.length * 2);
+  }
+  const bases = SCORE_BASES;
+  const factors = SCORE_FACTORS;
+  let rows = 0;
   for (let k = 0; k < vector.indices.length; k++) {
     const row = rowOf[vector.indices[k]!]!;
     if (row < 0) continue;
-    bases.push(row * classes);
-    factors.push(vector.values[k]! * scale[row]!);
+    bases[rows] = row * classes;
+    factors[rows++] = vector.values[k]! * scale[row]!;
   }
-  // Four rows per pass over the classes: a quarter of the loads and stores of `out`, about twice as fast in V8.
+  // Eight rows per pass over the classes: an eighth of the loads and stores of `out`; V8 does not vectorise.
   let k = 0;
-  for (; k + 4 <= bases.length; k += 4) {
+  for (; k + 8 <= rows; k += 8) {
     const b0 = bases[k]!;
     const b1 = bases[k + 1]!;
     const b2 = bases[k + 2]!;
     const b3 = bases[k + 3]!;
+    const b4 = bases[k + 4]!;
+    const b5 = bases[k + 5]!;
+    const b6 = bases[k + 6]!;
+    const b7 = bases[k + 7]!;
     const f0 = factors[k]!;
     const f1 = factors[k + 1]!;
     const f2 = factors[k + 2]!;
     const f3 = factors[k + 3]!;
+    const f4 = factors[k + 4]!;
+    const f5 = factors[k + 5]!;
+    const f6 = factors[k + 6]!;
+    const f7 = factors[k + 7]!;
     for (let c = 0; c < classes; c++)
       out[c]! +=
-        quantized[b0 + c]! * f0 + quantized[b1 + c]! * f1 + quantized[b2 + c]! * f2 + quantized[b3 + c]! * f3;
+        quantized[b0 + c]! * f0 +
+        quantized[b1 + c]! * f1 +
+        quantized[b2 + c]! * f2 +
+        quantized[b3 + c]! * f3 +
+        quantized[b4 + c]! * f4 +
+        quantized[b5 + c]! * f5 +
+        quantized[b6 + c]! * f6 +
+        quantized[b7 + c]! * f7;
   }
-  for (; k < bases.length; k++) {
+  for (; k < rows; k++) {
     const base = bases[k]!;
     const factor = factors[k]!;
     for (let c = 0; c < classes; c++) out[c]! += quantized[base + c]! * factor;
   }
 }
+
+let SCORE_BASES = new Int32Array(256);
+let SCORE_FACTORS = new Float64Array(256);
 
 /** Indices of the `count` largest values, largest first (ties: lower index first). */
 function topIndices(values: Float64Array, count: number): number[] {
