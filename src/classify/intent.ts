@@ -48,7 +48,8 @@ export interface TrainIntentOptions {
   /**
    * How to calibrate probabilities (a softmax temperature fitted by log-likelihood): on your `dev` examples,
    * on a stratified `"holdout"` of a fifth of the training data (the final model is then trained on all of it),
-   * or `"none"`.
+   * or `"none"`. Up to 2,000 examples, `"holdout"` holds out each of the five fifths in turn and fits on all of
+   * them: one fifth of a few-shot set is too few to fit on.
    * @default "holdout" when every label has at least 5 examples, else "none"
    */
   calibration?: 'holdout' | 'none' | { dev: readonly IntentExample[] };
@@ -147,19 +148,25 @@ export function trainIntentModel(
 
   let temperature = 1;
   if (calibration === 'holdout') {
-    // Every fifth example of each label is held out, so each label is calibrated on.
-    const seen = new Map<string, number>();
-    const fit: IntentExample[] = [];
-    const held: IntentExample[] = [];
-    for (const example of data) {
-      const index = seen.get(example.label) ?? 0;
-      seen.set(example.label, index + 1);
-      (index % 5 === 4 ? held : fit).push(example);
+    // Every fifth example of each label is held out, so each label is calibrated on. A small set is calibrated on
+    // all five such folds (each held out once): a fifth of a few-shot set is too few examples to fit on.
+    const folds = data.length <= CROSS_FIT_LIMIT ? 5 : 1;
+    const logits: Logit[] = [];
+    for (let fold = 0; fold < folds; fold++) {
+      const seen = new Map<string, number>();
+      const fit: IntentExample[] = [];
+      const held: IntentExample[] = [];
+      for (const example of data) {
+        const index = seen.get(example.label) ?? 0;
+        seen.set(example.label, index + 1);
+        (index % 5 === 4 - fold ? held : fit).push(example);
+      }
+      logits.push(...heldOutLogits(train(fit, labels, settings), held));
     }
-    temperature = fitTemperature(train(fit, labels, settings), held);
+    temperature = fitTemperature(logits, labels.length);
   } else if (calibration !== 'none') {
     const dev = parseInput(z.array(IntentExampleSchema).min(1), calibration.dev, 'calibration dev examples');
-    temperature = fitTemperature(train(data, labels, settings), dev);
+    temperature = fitTemperature(heldOutLogits(train(data, labels, settings), dev), labels.length);
   }
   const model = train(data, labels, settings);
   return createModel({ ...model, minConfidence, temperature });
@@ -234,32 +241,38 @@ function train(data: readonly IntentExample[], labels: readonly string[], settin
   return { labels, dimensions, weights, bias: Array.from(bias), idf, lexicon, concepts, conceptWeight };
 }
 
-// The softmax temperature that maximises the likelihood of held-out labels (a grid from 0.1 to 4).
-function fitTemperature(model: Weights, held: readonly IntentExample[]): number {
+// Up to this many examples, holdout calibration fits on all five folds (five more trainings, each quick).
+const CROSS_FIT_LIMIT = 2000;
+
+interface Logit {
+  out: Float64Array;
+  target: number;
+}
+
+// The raw class scores of held-out examples under a model, with each example's true class.
+function heldOutLogits(model: Weights, held: readonly IntentExample[]): Logit[] {
   const classes = model.labels.length;
   const labelIndex = new Map(model.labels.map((label, i) => [label, i]));
   const bias = Float64Array.from(model.bias);
-  const logits = held
+  return held
     .filter((example) => labelIndex.has(example.label))
     .map((example) => {
       const out = new Float64Array(classes);
-      scoreInto(
-        extractFeatures(
-          example.text,
-          example.lang ?? 'other',
-          model.dimensions,
-          model.idf,
-          model.concepts,
-          model.conceptWeight,
-        ),
-        model.weights,
-        bias,
-        classes,
-        out,
-        1,
+      const vector = extractFeatures(
+        example.text,
+        example.lang ?? 'other',
+        model.dimensions,
+        model.idf,
+        model.concepts,
+        model.conceptWeight,
       );
+      scoreInto(vector, model.weights, bias, classes, out, 1);
       return { out, target: labelIndex.get(example.label)! };
     });
+}
+
+// The softmax temperature that maximises the likelihood of held-out labels (a grid from 0.1 to 4).
+function fitTemperature(logits: readonly Logit[], classes: number): number {
   if (logits.length === 0) return 1;
   let best = { temperature: 1, loss: Infinity };
   const probabilities = new Float64Array(classes);
