@@ -3,7 +3,8 @@
 // (default 8) and scores the held-out messages in evals/intents-fi/test.jsonl, which no model was tuned on.
 // With --dev-cv it scores only development data instead: six random N / rest splits of the Finnish examples in
 // knowledge/intents.jsonl, with and without concept features (what the concept weight was chosen on).
-// Run after `npm run build`:  node scripts/finnish-few-shot.mjs [--per-intent 8] [--json] [--dev-cv]
+// --test scores another set instead, such as the blind development sets evals/intents-fi/dev.jsonl and dev2.jsonl.
+// Run after `npm run build`:  node scripts/finnish-few-shot.mjs [--per-intent 8] [--json] [--dev-cv] [--test file]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { evaluateIntents, parseJsonl, SAMPLE_INTENTS_FILE } from '../dist/index.js';
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     'per-intent': { type: 'string', default: '8' },
     json: { type: 'boolean', default: false },
     'dev-cv': { type: 'boolean', default: false },
+    test: { type: 'string', default: 'evals/intents-fi/test.jsonl' },
   },
 });
 const perIntent = Number(values['per-intent']);
@@ -58,7 +60,7 @@ if (values['dev-cv']) {
     seen.set(example.label, count + 1);
     return count < perIntent;
   });
-  const test = readJsonl(new URL('../evals/intents-fi/test.jsonl', import.meta.url));
+  const test = readJsonl(new URL(`../${values.test}`, import.meta.url));
   const { model: _model, perLabel, ...report } = await evaluateIntents({ train, test, lang: 'fi' });
   const weakest = Object.entries(perLabel)
     .sort((a, b) => a[1].f1 - b[1].f1)
@@ -67,7 +69,7 @@ if (values['dev-cv']) {
   if (values.json) console.log(JSON.stringify({ perIntent, ...report, perLabel }));
   else
     console.log(
-      `${perIntent} Finnish examples per intent (${report.train} in all) → ${report.test} held-out messages: ` +
+      `${perIntent} Finnish examples per intent (${report.train} in all) → ${report.test} messages of ${values.test}: ` +
         `accuracy ${report.accuracy}, macro-F1 ${report.macroF1}, ECE ${report.ece}\nweakest: ${weakest.join(', ')}`,
     );
 }

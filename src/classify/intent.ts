@@ -63,8 +63,8 @@ export interface TrainIntentOptions {
   concepts?: boolean | ConceptLexicon;
   /**
    * How much a concept counts against a word (1). Concepts matter most when examples are few, so by default the
-   * weight falls with the examples per label: 4 at 8 or fewer, down to 1 from 32.
-   * @default min(4, max(1, 32 / median examples per label))
+   * weight falls with the examples per label: 3 at 8 or fewer, down to 1 from 24.
+   * @default min(3, max(1, 24 / median examples per label))
    */
   conceptWeight?: number;
 }
@@ -138,7 +138,7 @@ export function trainIntentModel(
   for (const example of data) counts.set(example.label, (counts.get(example.label) ?? 0) + 1);
   const calibration = options.calibration ?? (Math.min(...counts.values()) >= 5 ? 'holdout' : 'none');
   const perLabel = [...counts.values()].sort((a, b) => a - b)[Math.floor(counts.size / 2)]!;
-  settings.conceptWeight = options.conceptWeight ?? Math.min(4, Math.max(1, 32 / perLabel));
+  settings.conceptWeight = options.conceptWeight ?? Math.min(3, Math.max(1, 24 / perLabel));
   if (!(settings.conceptWeight > 0)) {
     throw new InvalidInputError(
       `"conceptWeight" must be a positive number; received ${options.conceptWeight}.`,
