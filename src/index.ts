@@ -29,6 +29,8 @@ export {
   AuthorSchema,
   ChannelSchema,
   CitationSchema,
+  ComplaintLabelSchema,
+  ComplaintResultSchema,
   ConversationSchema,
   ConversationStatusSchema,
   CustomerIdentitySchema,
@@ -56,6 +58,8 @@ export {
   type Author,
   type Channel,
   type Citation,
+  type ComplaintLabel,
+  type ComplaintResult,
   type Conversation,
   type ConversationStatus,
   type Customer,
@@ -146,6 +150,39 @@ export {
 } from './classify/route.js';
 
 export { scoreSentiment, type SentimentOptions } from './sentiment/sentiment.js';
+export {
+  loadSentimentModel,
+  SavedSentimentModelSchema,
+  SentimentExampleSchema,
+  trainSentimentModel,
+  type SavedSentimentModel,
+  type SentimentExample,
+  type SentimentModel,
+  type SentimentScorer,
+  type TrainSentimentOptions,
+} from './sentiment/model.js';
+export {
+  ComplaintExampleSchema,
+  detectComplaint,
+  loadComplaintModel,
+  SavedComplaintModelSchema,
+  trainComplaintModel,
+  type ComplaintContext,
+  type ComplaintExample,
+  type ComplaintModel,
+  type SavedComplaintModel,
+} from './sentiment/complaint.js';
+export {
+  ComplaintRecordSchema,
+  evaluateComplaints,
+  evaluateSentiment,
+  SentimentRecordSchema,
+  type ComplaintEvalReport,
+  type ComplaintRecord,
+  type SentimentEvalOptions,
+  type SentimentEvalReport,
+  type SentimentRecord,
+} from './evals/sentiment.js';
 export { scoreUrgency, type UrgencyContext, type UrgencySignal } from './sentiment/urgency.js';
 
 export {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mulberry32 } from '../core/random.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { IntentResult, Language, Reason } from '../core/schemas.js';
 import { LanguageSchema } from '../core/schemas.js';
@@ -579,17 +580,6 @@ function softmaxInPlace(values: Float64Array, temperature: number): void {
     total += values[i]!;
   }
   for (let i = 0; i < values.length; i++) values[i] = values[i]! / total;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): void {

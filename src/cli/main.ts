@@ -7,6 +7,7 @@ import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { runEvalIntents, runTrainIntents } from './intent-commands.js';
 import { runAsk, runEvalRetrieval, runIndex } from './knowledge-commands.js';
+import { runEvalComplaints, runEvalSentiment, runListen, runSentiment } from './sentiment-commands.js';
 
 /** Exit codes: 0 success, 1 a failure while running, 2 bad usage or input. */
 const EXIT_USAGE = 2;
@@ -125,6 +126,61 @@ const COMMANDS: Record<string, Command> = {
       },
     },
     run: runEvalIntents,
+  },
+  sentiment: {
+    summary: 'Score the sentiment, urgency and complaint of one message, with the cues behind each.',
+    usage: 'kaiku sentiment [--json] <text…>\n       echo "text" | kaiku sentiment --json',
+    options: {
+      json: { type: 'boolean', description: 'print {sentiment, urgency, complaint} as JSON' },
+    },
+    run: runSentiment,
+  },
+  'eval sentiment': {
+    summary:
+      'Measure sentiment on {text, label} messages: the lexicon scorer, or a model trained on --train.',
+    usage: 'kaiku eval sentiment --test <file.jsonl> [--train <file.jsonl>] [--lang fi|en] [--json]',
+    options: {
+      test: {
+        type: 'string',
+        description:
+          'JSONL {text, label} with label negative, neutral or positive (or "polarity"); others skipped',
+      },
+      train: { type: 'string', description: 'JSONL training messages: train a model on them and score it' },
+      lang: { type: 'string', description: 'language of messages that declare none (for a trained model)' },
+      json: {
+        type: 'boolean',
+        description: 'print {accuracy, macroRecall, macroF1, negativeF1, perLabel, scorer, p50Ms, …}',
+      },
+    },
+    run: runEvalSentiment,
+  },
+  'eval complaints': {
+    summary: 'Measure complaint detection on {text, label} messages (complaint / not_complaint).',
+    usage: 'kaiku eval complaints --test <file.jsonl> [--train <file.jsonl>] [--lang fi|en] [--json]',
+    options: {
+      test: { type: 'string', description: 'JSONL {text, label} with label complaint or not_complaint' },
+      train: { type: 'string', description: 'JSONL training messages: train a model on them and score it' },
+      lang: { type: 'string', description: 'language of messages that declare none (for a trained model)' },
+      json: { type: 'boolean', description: 'print {accuracy, f1, precision, recall, scorer, p50Ms, …}' },
+    },
+    run: runEvalComplaints,
+  },
+  listen: {
+    summary: 'Replay a stream of social-media mentions and print each spike alert.',
+    usage: 'kaiku listen --input <mentions.jsonl> [--window 60] [--baseline 720] [--json]',
+    options: {
+      input: {
+        type: 'string',
+        description: 'JSONL mentions {id, source, author: {handle, followers}, text, at, url}, in time order',
+      },
+      window: { type: 'string', description: 'minutes a spike is counted in (default: 60)' },
+      baseline: { type: 'string', description: 'minutes of baseline before it (default: 720)' },
+      json: {
+        type: 'boolean',
+        description: 'print one JSON line per alert {at, topic, severity, count, baseline, examples, …}',
+      },
+    },
+    run: runListen,
   },
   triage: {
     summary: 'Triage one message: language, intent, sentiment, urgency, route, answer and handoff.',

@@ -147,6 +147,14 @@ export type IntentResult = z.infer<typeof IntentResultSchema>;
 export const SentimentLabelSchema = z.enum(['negative', 'neutral', 'positive']);
 export type SentimentLabel = z.infer<typeof SentimentLabelSchema>;
 
+/** Whether a message is a complaint. */
+export const ComplaintLabelSchema = z.enum(['complaint', 'not_complaint']);
+export type ComplaintLabel = z.infer<typeof ComplaintLabelSchema>;
+
+/** A complaint decision with its probability and the cues behind it. */
+export const ComplaintResultSchema = scored(ComplaintLabelSchema);
+export type ComplaintResult = z.infer<typeof ComplaintResultSchema>;
+
 /** Sentiment with a score, a label, a confidence and the cues that drove it. */
 export const SentimentResultSchema = scored(SentimentLabelSchema).extend({
   /** From -1 (very negative) to 1 (very positive). */

@@ -32,6 +32,37 @@ export function tokenize(text: string): string[] {
 }
 
 /**
+ * The whole text lower-cased and without diacritics, for rules written folded ("myohassa" meets "myöhässä").
+ * The last result is remembered: scorers that run one after another on the same message fold it once.
+ */
+export function foldText(text: string): string {
+  if (text !== lastFoldInput) {
+    lastFoldInput = text;
+    lastFoldOutput = fold(text.toLowerCase());
+  }
+  return lastFoldOutput;
+}
+
+let lastFoldInput = '';
+let lastFoldOutput = '';
+
+/**
+ * The tokens of a text and the same tokens folded (see {@link tokenize} and {@link fold}). The last result is
+ * remembered, so scorers that run one after another on a message split it once. Do not modify the arrays.
+ */
+export function foldedTokens(text: string): { tokens: readonly string[]; folded: readonly string[] } {
+  if (text !== lastTokensInput) {
+    const tokens = tokenize(text);
+    lastTokens = { tokens, folded: tokens.map(fold) };
+    lastTokensInput = text;
+  }
+  return lastTokens;
+}
+
+let lastTokensInput = '';
+let lastTokens: { tokens: readonly string[]; folded: readonly string[] } = { tokens: [], folded: [] };
+
+/**
  * Removes diacritics, so text typed without ä/ö meets text written with them.
  * @example fold("päivää") // "paivaa"
  */

@@ -194,7 +194,10 @@ export function coverageAt(rows: readonly ScoredPrediction[], precision: number)
   return best / rows.length;
 }
 
-function perLabelScores(rows: readonly { gold: string; predicted: string }[]): Record<string, LabelScores> {
+/** Precision, recall, F1 and support of each gold label. */
+export function perLabelScores(
+  rows: readonly { gold: string; predicted: string }[],
+): Record<string, LabelScores> {
   const labels = [...new Set(rows.map((row) => row.gold))].sort();
   const out: Record<string, LabelScores> = {};
   for (const label of labels) {

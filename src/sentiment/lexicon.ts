@@ -368,7 +368,12 @@ export const EMOJI_VALENCE: Readonly<Record<string, number>> = {
   '😤': -2,
   '😞': -2,
   '😢': -2,
-  '😭': -2.5,
+  // Crying is grief or, as often on social media, overwhelmed joy ("new Zelda is everything 😭").
+  '😭': -1,
+  '🤮': -3,
+  '🤦': -2,
+  '😬': -1,
+  '😐': -0.5,
   '👎': -2,
   '🙁': -1.5,
   '☹': -1.5,
@@ -390,6 +395,15 @@ export const EMOJI_VALENCE: Readonly<Record<string, number>> = {
   '🙏': 1,
   '🎉': 2,
   '👏': 1.5,
+  '🔥': 2,
+  '👌': 1.5,
+  '💪': 1.5,
+  '✨': 1,
+  '🤩': 3,
+  '🥳': 2.5,
+  '💖': 2.5,
+  '💕': 2.5,
+  '🙌': 2,
 };
 
 /** Words that, beside praise, mark it as sarcasm ("kiitti taas 👏", "great, again"). */

@@ -51,4 +51,38 @@ describe('scoreSentiment', () => {
     expect(scoreSentiment('').value).toBe('neutral');
     expect(scoreSentiment('💩💩💩').value).toBe('negative');
   });
+
+  it.each([
+    ['The hotel was fantastic and the staff delightful', 'positive', 'positive-word'],
+    ['dreadful, a total waste of money', 'negative', 'negative-word'],
+    ['arrived late again :(', 'negative', 'emoji'],
+    ['works fine :)', 'positive', 'emoji'],
+    ['One star. The zipper broke on day two.', 'negative', 'rating'],
+    ['5/5 would buy again', 'positive', 'rating'],
+    ['yksi tähti, ei kannata', 'negative', 'rating'],
+    ['@brand new drop 🔥🔥', 'positive', 'emoji'],
+  ])('English lexicon, emoticons, ratings and emoji: %s → %s (%s)', (text, label, cue) => {
+    const result = scoreSentiment(text);
+    expect(result.value).toBe(label);
+    expect(result.reasons.map((reason) => reason.code)).toContain(cue);
+  });
+
+  it('reads "like" as liking only after its subject', () => {
+    expect(scoreSentiment("I'd like to change my delivery address").value).toBe('neutral');
+    expect(scoreSentiment('it looks like a box').value).toBe('neutral');
+    expect(scoreSentiment('I really like it').value).toBe('positive');
+  });
+
+  it('halves the sentiment words of a question', () => {
+    const question = scoreSentiment('what is the best way to return a broken item?');
+    expect(question.value).toBe('neutral');
+    expect(question.reasons.map((reason) => reason.code)).toContain('question');
+    // An exclaimed or emoji question keeps its feeling.
+    expect(scoreSentiment('why is this so terrible?! 😡').value).toBe('negative');
+  });
+
+  it('does not read Finnish function words as English sentiment words', () => {
+    // "vain" is "only" in Finnish and "vain" in English.
+    expect(scoreSentiment('vain yksi kysymys laskusta').value).toBe('neutral');
+  });
 });

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Reason, SentimentLabel, SentimentResult } from '../core/schemas.js';
-import { fold, round3, tokenize } from '../core/text.js';
+import { fold, foldedTokens, isStopWord, round3 } from '../core/text.js';
 import {
   DAMPENERS,
   EMOJI_VALENCE,
@@ -50,8 +52,76 @@ function lookup(token: string): LexiconEntry | undefined {
     // A short entry must match the whole word: "ala" must not catch "alennus".
     if (valence !== undefined && (length >= 4 || length === word.length)) return { valence, entry: prefix };
   }
-  return undefined;
+  // English beyond customer-service words: VADER's crowd-rated lexicon, whole words of three letters or more
+  // that are not Finnish function words ("vain" is "only" in Finnish).
+  if (token.length < 3 || isStopWord(token, 'fi') || FINNISH_FALSE_FRIENDS.has(token)) return undefined;
+  const valence = vaderLexicon().get(token);
+  return valence === undefined ? undefined : { valence, entry: token };
 }
+
+// Common Finnish words that VADER rates as English ones: "vain" (only), "alas" (down). Found by intersecting
+// VADER with the words of the XED Finnish subtitles.
+const FINNISH_FALSE_FRIENDS = new Set(['vain', 'alas']);
+
+let VADER: Map<string, number> | undefined;
+
+/**
+ * VADER's lexicon (Hutto & Gilbert 2014, MIT licence; 7,500 English words, slang and emoticons rated -4..4 by ten
+ * people each), from the vader-sentiment package, rescaled to our -3..3. Read on first use, not on import.
+ */
+function vaderLexicon(): Map<string, number> {
+  if (VADER) return VADER;
+  VADER = new Map();
+  try {
+    const path = createRequire(import.meta.url).resolve('vader-sentiment/vader_lexicon.txt');
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const [entry, mean] = line.split('\t');
+      if (entry && mean !== undefined && Number.isFinite(Number(mean))) VADER.set(entry, Number(mean) * 0.75);
+    }
+  } catch {
+    // Without the package the built-in lexicon still works; English reviews just lose coverage.
+  }
+  return VADER;
+}
+
+// Text emoticons, which the tokenizer drops: ":)", ":-(", ";D", ":/", "<3", ":'(".
+const EMOTICON = /(?<![\p{L}\p{N}])(?:[:;=8][-'^]?[)(\][DPpOo/\\|*3]|<3|:'[()])(?![\p{L}\p{N}])/gu;
+
+const LIKING_SUBJECTS = new Set([
+  'i',
+  'we',
+  'they',
+  'you',
+  'really',
+  'totally',
+  'definitely',
+  'absolutely',
+  'do',
+  'does',
+  'did',
+  'still',
+  'also',
+]);
+const STAR_WORDS: Record<string, number> = {
+  zero: 0,
+  no: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  nolla: 0,
+  yksi: 1,
+  yhden: 1,
+  kaksi: 2,
+  kolme: 3,
+  neljä: 4,
+  nelja: 4,
+  viisi: 5,
+};
+const STAR_VALENCE = [-3, -2.5, -1.5, 0, 1.5, 2.5];
+const STARS =
+  /(?<![\p{L}\p{N}])(zero|no|one|two|three|four|five|nolla|yksi|yhden|kaksi|kolme|neljä|nelja|viisi|[0-5])\s*(?:stars?\b|\/\s*5(?![\p{N}])|tähte|tahte|tähti|tahti)/u;
 
 function isExpectedOutcome(token: string): boolean {
   const word = fold(token);
@@ -67,8 +137,7 @@ function isExpectedOutcome(token: string): boolean {
  */
 export function scoreSentiment(text: string, options: SentimentOptions = {}): SentimentResult {
   const threshold = options.threshold ?? 0.2;
-  const tokens = tokenize(text);
-  const folded = tokens.map(fold);
+  const { tokens, folded } = foldedTokens(text);
   const sarcasmContext = folded.some((word) => FOLDED_SARCASM.has(word));
   const cues: Reason[] = [];
   let total = 0;
@@ -100,7 +169,9 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
       scale *= intensity;
       continue;
     }
-    const entry = lookup(tokens[i]!);
+    // "like" is a verb of liking only after its subject: not "I'd like to", "looks like", "tastes like".
+    const entry =
+      word === 'like' && !LIKING_SUBJECTS.has(folded[i - 1] ?? '') ? undefined : lookup(tokens[i]!);
     if (entry && entry.valence !== 0) {
       let valence = entry.valence * scale;
       if (negationLeft > 0) {
@@ -141,6 +212,15 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
     }
   }
 
+  for (const match of text.matchAll(EMOTICON)) {
+    const valence = vaderLexicon().get(match[0]);
+    if (valence === undefined || valence === 0) continue;
+    cues.push({ code: 'emoji', detail: match[0], evidence: match[0], weight: round3(valence) });
+    if (valence > 0) praise += valence;
+    else criticism -= valence;
+    total += valence;
+  }
+
   for (const match of text.matchAll(EMOJI)) {
     const valence = EMOJI_VALENCE[match[0]];
     if (valence === undefined) continue;
@@ -158,6 +238,26 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
       detail: 'praise next to "again" or a complaint reads as sarcasm',
       weight: round3(-2 * praise),
     });
+  }
+
+  // A star rating says it outright: "one star", "5/5", "two stars".
+  const stars = STARS.exec(text.toLowerCase());
+  if (stars) {
+    const count = STAR_WORDS[stars[1]!] ?? Number(stars[1]);
+    const valence = STAR_VALENCE[Math.min(5, Math.max(0, Math.round(count)))] ?? 0;
+    if (valence !== 0) {
+      cues.push({ code: 'rating', detail: `a ${count}-star rating`, evidence: stars[0], weight: valence });
+      if (valence > 0) praise += valence;
+      else criticism -= valence;
+      total += valence;
+    }
+  }
+
+  // A question asks; its sentiment words are mostly the subject ("what is the best way to return a broken
+  // item?"). With no exclamation or emoji of feeling, a question's score is halved.
+  if (total !== 0 && /\?\s*$/.test(text) && !/!/.test(text) && !cues.some((cue) => cue.code === 'emoji')) {
+    total *= 0.5;
+    cues.push({ code: 'question', detail: 'a question: its sentiment words count half', weight: 0.5 });
   }
 
   const exclamations = Math.min((text.match(/!/g) ?? []).length, 4);

@@ -1,5 +1,5 @@
 import type { Reason, SentimentResult, UrgencyLevel, UrgencyResult } from '../core/schemas.js';
-import { excerptAround, fold } from '../core/text.js';
+import { excerptAround, foldText } from '../core/text.js';
 
 /** What urgency scoring knows besides the text. */
 export interface UrgencyContext {
@@ -77,7 +77,7 @@ const LOW_ONLY =
  * A VIP customer is raised one level, to at most `high`. Each signal is a reason with the text that raised it.
  */
 export function scoreUrgency(text: string, context: UrgencyContext = {}): UrgencyResult {
-  const folded = fold(text.toLowerCase());
+  const folded = foldText(text);
   const reasons: Reason[] = [];
   let level = LOW_ONLY.test(folded) ? 0 : 1;
 
