@@ -173,6 +173,18 @@ export {
   type SavedComplaintModel,
 } from './sentiment/complaint.js';
 export {
+  createListener,
+  LISTENING_TOPICS,
+  MentionSchema,
+  poissonTail,
+  type Listener,
+  type ListenerEvents,
+  type ListenerOptions,
+  type Mention,
+  type ScoredMention,
+  type SpikeAlert,
+} from './sentiment/listener.js';
+export {
   ComplaintRecordSchema,
   evaluateComplaints,
   evaluateSentiment,

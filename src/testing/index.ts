@@ -9,6 +9,7 @@ import { tokenize } from '../core/text.js';
 import type { Clock } from '../engine.js';
 
 export { createMemoryStore, type MemoryStoreOptions } from '../store/memory.js';
+export { syntheticMentions, type SyntheticMentionOptions } from './mentions.js';
 
 /** One scripted reply: text, or a function of the request (to assert on it), or an error to throw. */
 export type ScriptedReply = string | Error | ((request: ChatRequest) => string);

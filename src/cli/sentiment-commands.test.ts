@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { syntheticMentions } from '../testing/mentions.js';
+import { evaluateComplaints, evaluateSentiment } from '../evals/sentiment.js';
+import { main, type Io } from './main.js';
+
+function capture(stdin?: string): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    color: false,
+    interactive: false,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    errInline: (text) => stderr.push(text),
+    readStdin: async () => stdin,
+  };
+}
+
+async function jsonl(name: string, records: readonly unknown[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'kaiku-sentiment-'));
+  const path = join(dir, name);
+  await writeFile(path, records.map((record) => JSON.stringify(record)).join('\n'));
+  return path;
+}
+
+const sentimentRecords = [
+  { text: 'Ihan surkea palvelu, en tilaa enää', label: 'negative' },
+  { text: 'Terrible, the parcel never arrived', label: 'negative' },
+  { text: 'Missä tilaukseni on?', label: 'neutral' },
+  { text: 'What are your opening hours?', label: 'neutral' },
+  { text: 'Kiitos, tosi nopea toimitus!', label: 'positive' },
+  { text: 'Love it, great service', label: 'positive' },
+  { text: 'Hmm, ristiriitaista', label: 'mixed' },
+];
+
+describe('evaluateSentiment and evaluateComplaints', () => {
+  it('reports the fields other tools read, skipping labels it does not score', async () => {
+    const report = await evaluateSentiment({ test: sentimentRecords });
+    expect(report).toMatchObject({ scorer: 'lexicon', test: 6, skipped: 1 });
+    for (const field of ['accuracy', 'macroRecall', 'macroF1', 'negativeF1'] as const) {
+      expect(report[field]).toBeGreaterThanOrEqual(0);
+      expect(report[field]).toBeLessThanOrEqual(1);
+    }
+    expect(Object.keys(report.perLabel).sort()).toEqual(['negative', 'neutral', 'positive']);
+    expect(report.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it('reads XED-style "polarity" records and scores a trained model', async () => {
+    const xed = sentimentRecords.map(({ text, label }) => ({ text, polarity: label }));
+    const report = await evaluateSentiment({ test: xed, train: [...xed, ...xed] });
+    expect(report.scorer).toBe('trained');
+    expect(report.train).toBe(12);
+  });
+
+  it('fails clearly when no record has a usable label', async () => {
+    await expect(evaluateSentiment({ test: [{ text: 'x', label: 'mixed' }] })).rejects.toThrow(
+      /negative, neutral/,
+    );
+  });
+
+  it('scores complaints with precision and recall of the complaint label', async () => {
+    const report = await evaluateComplaints({
+      test: [
+        { text: 'Olen todella pettynyt, tilaus tuli taas myöhässä.', label: 'complaint' },
+        { text: 'I was charged twice. Please reverse it.', label: 'complaint' },
+        { text: 'Missä tilaukseni on?', label: 'not_complaint' },
+        { text: 'Thanks for the quick help!', label: 'not_complaint' },
+      ],
+    });
+    expect(report).toMatchObject({ accuracy: 1, f1: 1, precision: 1, recall: 1, scorer: 'rules', test: 4 });
+    await expect(evaluateComplaints({ test: [{ text: 'x', label: 'angry' as never }] })).rejects.toThrow(
+      /complaint/,
+    );
+  });
+});
+
+describe('kaiku sentiment, eval sentiment, eval complaints, listen', () => {
+  it('scores one message, from arguments or standard input', async () => {
+    const io = capture();
+    expect(await main(['sentiment', '--json', 'kiitti', 'taas', '👏', 'paketti', 'myöhässä'], io)).toBe(0);
+    const { sentiment, urgency, complaint } = JSON.parse(io.stdout[0]!);
+    expect(sentiment.value).toBe('negative');
+    expect(urgency.value).toBeDefined();
+    expect(complaint.value).toBeDefined();
+    const piped = capture('Great service!\n');
+    expect(await main(['sentiment'], piped)).toBe(0);
+    expect(piped.stdout[0]).toMatch(/^sentiment positive/);
+    expect(await main(['sentiment'], capture(undefined))).toBe(2);
+  });
+
+  it('evaluates sentiment and complaints from files, with the JSON fields of the issue', async () => {
+    const test = await jsonl('sentiment.jsonl', sentimentRecords);
+    const io = capture();
+    expect(await main(['eval', 'sentiment', '--test', test, '--json'], io)).toBe(0);
+    const report = JSON.parse(io.stdout[0]!);
+    for (const field of ['accuracy', 'macroRecall', 'macroF1', 'negativeF1', 'perLabel'])
+      expect(report).toHaveProperty(field);
+    const complaints = await jsonl('complaints.jsonl', [
+      { text: 'Olen todella pettynyt palveluun.', label: 'complaint' },
+      { text: 'Missä tilaukseni on?', label: 'not_complaint' },
+    ]);
+    const io2 = capture();
+    expect(await main(['eval', 'complaints', '--test', complaints, '--json'], io2)).toBe(0);
+    expect(Object.keys(JSON.parse(io2.stdout[0]!))).toEqual(
+      expect.arrayContaining(['accuracy', 'f1', 'precision', 'recall']),
+    );
+    expect(await main(['eval', 'sentiment'], capture())).toBe(2);
+    const missing = capture();
+    expect(
+      await main(['eval', 'complaints', '--test', join(tmpdir(), 'no-such-file.jsonl')], missing),
+    ).not.toBe(0);
+    expect(missing.stderr.join('\n')).toMatch(/Cannot read/);
+  });
+
+  it('replays a mention stream and prints one JSON line per alert', async () => {
+    const input = await jsonl(
+      'mentions.jsonl',
+      syntheticMentions({ burst: { topic: 'delivery', startMinute: 600, minutes: 20, perMinute: 2 } }),
+    );
+    const io = capture();
+    expect(await main(['listen', '--input', input, '--json'], io)).toBe(0);
+    expect(io.stdout).toHaveLength(1);
+    const alert = JSON.parse(io.stdout[0]!);
+    expect(Object.keys(alert)).toEqual(
+      expect.arrayContaining(['at', 'topic', 'severity', 'count', 'baseline', 'examples']),
+    );
+    expect(alert.topic).toBe('delivery');
+    expect(io.stderr.join('\n')).toMatch(/mentions scored/);
+    expect(await main(['listen'], capture())).toBe(2);
+  });
+});
