@@ -4,22 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticMentions } from '../testing/mentions.js';
 import { evaluateComplaints, evaluateSentiment } from '../evals/sentiment.js';
-import { main, type Io } from './main.js';
-
-function capture(stdin?: string): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    color: false,
-    interactive: false,
-    out: (text) => stdout.push(text),
-    err: (text) => stderr.push(text),
-    errInline: (text) => stderr.push(text),
-    readStdin: async () => stdin,
-  };
-}
+import { capture } from './capture-io.test-helper.js';
+import { main } from './main.js';
 
 async function jsonl(name: string, records: readonly unknown[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kaiku-sentiment-'));
