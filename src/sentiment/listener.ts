@@ -7,7 +7,7 @@ import type {
   SentimentResult,
   UrgencyResult,
 } from '../core/schemas.js';
-import { foldedTokens, foldText, isStopWord, round3 } from '../core/text.js';
+import { foldedTokens, isStopWord, round3 } from '../core/text.js';
 import { parseInput } from '../core/validate.js';
 import {
   compileConcepts,
@@ -240,9 +240,8 @@ export function createListener(options: ListenerOptions = {}): Listener {
         'Give {id, source, author: {handle}, text, at}.',
       );
       const at = mention.at === undefined ? clock.now().getTime() : new Date(mention.at).getTime();
-      const textKey = `${mention.author.handle.toLowerCase()}\u0000${foldText(mention.text)
-        .replace(/[^\p{L}\p{N}]+/gu, ' ')
-        .trim()}`;
+      // The same author posting the same words again (case, ä/ö and punctuation aside) is a duplicate.
+      const textKey = `${mention.author.handle.toLowerCase()}\u0000${foldedTokens(mention.text).folded.join(' ')}`;
       if (seen.has(`#${mention.id}`) || seen.has(textKey)) {
         duplicates++;
         return undefined;

@@ -44,8 +44,8 @@ const NEGATION_SCOPE = 3;
 // VADER-style squashing constant: a sum of about ±4 maps to about ±0.7.
 const ALPHA = 15;
 
-function lookup(token: string): LexiconEntry | undefined {
-  const word = fold(token);
+// `word` is `token` folded.
+function lookup(token: string, word: string): LexiconEntry | undefined {
   for (let length = Math.min(word.length, MAX_PREFIX); length >= MIN_PREFIX; length--) {
     const prefix = word.slice(0, length);
     const valence = PREFIXES.get(prefix);
@@ -171,7 +171,7 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
     }
     // "like" is a verb of liking only after its subject: not "I'd like to", "looks like", "tastes like".
     const entry =
-      word === 'like' && !LIKING_SUBJECTS.has(folded[i - 1] ?? '') ? undefined : lookup(tokens[i]!);
+      word === 'like' && !LIKING_SUBJECTS.has(folded[i - 1] ?? '') ? undefined : lookup(tokens[i]!, word);
     if (entry && entry.valence !== 0) {
       let valence = entry.valence * scale;
       if (negationLeft > 0) {
@@ -261,7 +261,10 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
   }
 
   const exclamations = Math.min((text.match(/!/g) ?? []).length, 4);
-  const shouted = tokens.filter((token) => token.length >= 3 && isShouted(text, token)).length;
+  // Most messages have no three capitals in a row: then nothing is shouted, and no word needs checking.
+  const shouted = /\p{Lu}{3}/u.test(text)
+    ? tokens.filter((token) => token.length >= 3 && isShouted(text, token)).length
+    : 0;
   if (total !== 0 && (exclamations > 0 || shouted > 0)) {
     const boost = 1 + 0.1 * exclamations + Math.min(0.3, 0.1 * shouted);
     cues.push({
