@@ -188,6 +188,30 @@ describe('engine.handle', () => {
     expect(TriageResultSchema.parse(failed)).toEqual(failed);
   });
 
+  it('uses a configured sentiment scorer, and the lexicon when it throws', async () => {
+    let calls = 0;
+    const engine = await createEngine({
+      sentiment: {
+        score(_text, options) {
+          calls++;
+          if (calls > 1) throw new Error('model file is corrupt');
+          return {
+            value: 'positive',
+            score: 0.9,
+            confidence: 0.9,
+            reasons: [{ code: 'model', detail: options?.lang ?? '' }],
+          };
+        },
+      },
+    });
+    const first = await engine.handle({ channel: 'chat', text: 'Tämä on ihan surkeaa' });
+    expect(first.sentiment).toMatchObject({ value: 'positive', reasons: [{ code: 'model', detail: 'fi' }] });
+    const second = await engine.handle({ channel: 'chat', text: 'Tämä on ihan surkeaa' });
+    expect(second.sentiment.value).toBe('negative');
+    expect(second.sentiment.reasons[0]).toMatchObject({ code: 'sentiment-failed' });
+    expect(second.sentiment.reasons[0]!.detail).toContain('corrupt');
+  });
+
   it.each([
     [{ knowledge: '/no/such/dir' }, /Cannot read the knowledge base path/],
     [{ intents: '/no/such/file.jsonl' }, /Cannot read/],

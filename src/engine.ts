@@ -29,6 +29,7 @@ import {
   type LanguageResult,
   type MessageInput,
   type SentimentLabel,
+  type SentimentResult,
   type TriageResult,
 } from './core/schemas.js';
 import { normalizeText } from './core/text.js';
@@ -42,6 +43,7 @@ import {
   type KnowledgeIndex,
   type KnowledgeIndexOptions,
 } from './retrieve/knowledge-index.js';
+import type { SentimentScorer } from './sentiment/model.js';
 import { scoreSentiment } from './sentiment/sentiment.js';
 import { scoreUrgency } from './sentiment/urgency.js';
 import { createMemoryStore } from './store/memory.js';
@@ -67,6 +69,12 @@ export interface EngineOptions {
    * A classifier that fails gives `unknown` with the reason; the message is still triaged.
    */
   intents?: IntentModel | IntentClassifier | readonly IntentExample[] | string;
+  /**
+   * Sentiment scorer, such as a model from `trainSentimentModel()` or `loadSentimentModel()`. If it throws, the
+   * lexicon scorer stands in for that message.
+   * @default the lexicon scorer, `scoreSentiment`
+   */
+  sentiment?: SentimentScorer;
   /**
    * A chat model for answers (OpenAI, a compatible server, LangChain, or a fake in tests). Its answers are
    * accepted only when grounded in the retrieved passages; otherwise, and when the provider fails, the
@@ -150,6 +158,27 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     loadLanguageDetector(),
   ]);
 
+  const scorer = options.sentiment;
+  // A custom scorer that fails falls back to the lexicon for that message, with the reason.
+  const sentimentOf = (text: string, lang: Language): SentimentResult => {
+    if (!scorer) return scoreSentiment(text);
+    try {
+      return scorer.score(text, { lang });
+    } catch (error) {
+      const fallback = scoreSentiment(text);
+      return {
+        ...fallback,
+        reasons: [
+          {
+            code: 'sentiment-failed',
+            detail: `The sentiment scorer failed: ${error instanceof Error ? error.message : String(error)}; the lexicon scored instead.`,
+          },
+          ...fallback.reasons,
+        ],
+      };
+    }
+  };
+
   return {
     store,
     knowledge,
@@ -201,7 +230,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       const earlier = earlierCustomer.map((item): TriageNote => {
         const note = notes.get(item.id);
         if (note) return note;
-        const itemSentiment = scoreSentiment(item.text);
+        const itemSentiment = sentimentOf(item.text, languages.detect(item.text).value);
         return {
           messageId: item.id,
           language: languages.detect(item.text).value,
@@ -224,7 +253,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
             alternatives: [],
             reasons: [{ code: 'no-intent-model', detail: 'No intent model is configured.' }],
           };
-      const sentiment = scoreSentiment(text);
+      const sentiment = sentimentOf(text, language.value);
       const previousSentimentScores = earlier.map((note) => note.sentiment);
       const urgency = scoreUrgency(text, {
         previousCustomerMessages: earlierCustomer.length,
