@@ -93,7 +93,7 @@ describe('createListener: each mention', () => {
     expect(listener.ingest(mention('1', 'Missä paketti?'))).toBeDefined();
     expect(listener.ingest(mention('1', 'something else'))).toBeUndefined();
     expect(listener.ingest(mention('2', 'missä PAKETTI?!'))).toBeUndefined();
-    expect(listener.stats()).toEqual({ ingested: 1, duplicates: 2, alerts: 0 });
+    expect(listener.stats()).toEqual({ ingested: 1, duplicates: 2, alerts: 0, handlerErrors: 0 });
   });
 
   it('takes the time of a mention without one from the injected clock', () => {
@@ -131,6 +131,20 @@ describe('createListener: each mention', () => {
   it('rejects settings that cannot work', () => {
     expect(() => createListener({ windowMinutes: 0 })).toThrow(/windowMinutes/);
     expect(() => createListener({ maxPValue: -1 })).toThrow(/maxPValue/);
+  });
+
+  it('keeps going when a handler throws, and counts it', () => {
+    const listener = createListener();
+    const seen: string[] = [];
+    listener.on('mention', () => {
+      throw new Error('dashboard down');
+    });
+    listener.on('mention', (scored) => seen.push(scored.id));
+    expect(listener.ingest(mention('1', 'a'))).toBeDefined();
+    expect(listener.ingest(mention('2', 'b'))).toBeDefined();
+    expect(seen).toEqual(['1', '2']);
+    expect(listener.stats()).toMatchObject({ ingested: 2, handlerErrors: 2 });
+    expect(String(listener.stats().lastHandlerError)).toContain('dashboard down');
   });
 
   it('lets a handler unsubscribe', () => {

@@ -143,7 +143,17 @@ export interface Listener {
   /** Every alert raised so far, oldest first. */
   alerts(): readonly SpikeAlert[];
   /** Mentions ingested and duplicates dropped. */
-  stats(): { ingested: number; duplicates: number; alerts: number };
+  /**
+   * Mentions ingested, duplicates dropped, alerts raised, and handler calls that threw. A handler that throws does
+   * not stop the listener or the other handlers; its last error is kept here.
+   */
+  stats(): {
+    ingested: number;
+    duplicates: number;
+    alerts: number;
+    handlerErrors: number;
+    lastHandlerError?: unknown;
+  };
 }
 
 interface TopicState {
@@ -214,8 +224,17 @@ export function createListener(options: ListenerOptions = {}): Listener {
     mention: [],
     'reply-needed': [],
   };
+  let handlerErrors = 0;
+  let lastHandlerError: unknown;
   const emit = <E extends keyof ListenerEvents>(event: E, payload: ListenerEvents[E]) => {
-    for (const handler of handlers[event]) handler(payload);
+    for (const handler of handlers[event]) {
+      try {
+        handler(payload);
+      } catch (error) {
+        handlerErrors++;
+        lastHandlerError = error;
+      }
+    }
   };
   // Ids and author+text keys seen, with the time seen, forgotten once older than the whole horizon.
   const seen = new Map<string, number>();
@@ -309,7 +328,13 @@ export function createListener(options: ListenerOptions = {}): Listener {
       };
     },
     alerts: () => raised,
-    stats: () => ({ ingested, duplicates, alerts: raised.length }),
+    stats: () => ({
+      ingested,
+      duplicates,
+      alerts: raised.length,
+      handlerErrors,
+      ...(handlerErrors > 0 ? { lastHandlerError } : {}),
+    }),
   };
 
   // Counts a negative mention into its topic and returns an alert when it starts a spike.
