@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 const SUITES = {
   retrieval: () => import('./suites/retrieval.mjs'),
   classify: () => import('./suites/classify.mjs'),
+  sentiment: () => import('./suites/sentiment.mjs'),
 };
 
 const COMMON_OPTIONS = {

@@ -2,7 +2,6 @@
 // and scored on the same dev split of three English intent datasets. Libraries run one after another in one
 // process (natural-logreg in a worker thread, so it can be stopped at its training budget); each model is
 // dropped and garbage collected before the next.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { kaikuIntent } from '../adapters/kaiku-intent.mjs';
@@ -11,6 +10,7 @@ import { measurePredictions } from '../lib/classification.mjs';
 import { fixed, round, significant, table } from '../lib/format.mjs';
 import { collectGarbage, measureBuild, startRssSampler, warmUpHeap } from '../lib/measure.mjs';
 import { createRandom } from '../lib/synthetic.mjs';
+import { pickLibraries, pickNames, ratio, readJsonl } from '../lib/common.mjs';
 
 const DEFAULT_DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 /** Dataset name on the command line → its folder under --data. */
@@ -67,21 +67,6 @@ function positiveNumber(name, text) {
 
 function libraries() {
   return [kaikuIntent(), naturalBayesPeer(), naturalLogisticRegressionPeer()];
-}
-
-function pickNames(flag, text, known) {
-  const names = [...new Set(text.split(',').map((name) => name.trim()))].filter((name) => name !== '');
-  const unknown = names.filter((name) => !known.includes(name));
-  if (unknown.length > 0)
-    throw new RangeError(`Unknown --${flag} ${unknown.join(', ')}; choose from ${known.join(', ')}.`);
-  return names;
-}
-
-function readJsonl(path) {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line));
 }
 
 function loadDataset(root, name) {
@@ -289,11 +274,9 @@ function ratiosFor(rows) {
   const kaiku = rows.kaiku;
   const ratios = {};
   if (!kaiku || kaiku.error) return ratios;
-  const divide = (a, b) =>
-    typeof a === 'number' && typeof b === 'number' && b !== 0 ? Number((a / b).toPrecision(4)) : null;
   for (const [name, peer] of Object.entries(rows)) {
     if (name === 'kaiku' || peer.error || peer.skipped) continue;
-    ratios[name] = Object.fromEntries(FIGURES.map((figure) => [figure, divide(kaiku[figure], peer[figure])]));
+    ratios[name] = Object.fromEntries(FIGURES.map((figure) => [figure, ratio(kaiku[figure], peer[figure])]));
   }
   return ratios;
 }
@@ -383,12 +366,7 @@ async function runDataset(name, libs, root, { budgetMs, sampler, log: suiteLog }
 export async function run(values, { log, gcExposed, environment }) {
   const budgetMs = positiveNumber('train-budget-s', values['train-budget-s']) * 1000;
   const datasetNames = pickNames('datasets', values.datasets, Object.keys(DATASETS));
-  let libs = libraries();
-  if (values.libs) {
-    const peers = libs.filter((library) => library.name !== 'kaiku').map((library) => library.name);
-    const wanted = new Set(['kaiku', ...pickNames('libs', values.libs, ['kaiku', ...peers])]);
-    libs = libs.filter((library) => wanted.has(library.name));
-  }
+  const libs = pickLibraries(libraries(), values.libs);
   const started = performance.now();
   const sampler = await startRssSampler();
   await warmUpHeap();

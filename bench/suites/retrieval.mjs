@@ -1,7 +1,6 @@
 // Retrieval bench: kaiku and the JavaScript libraries a user would pick instead, in one process, on the same data.
 // Quality on stackfaq (document and thread level); build time, query latency, recall and memory on a synthetic
 // Zipf corpus. Libraries run one after another; each index is dropped and garbage collected before the next.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { collapseRanking, percentile, scoreRetrieval } from '../../dist/index.js';
 import { buildKaiku, KAIKU_CONFIG } from '../adapters/kaiku.mjs';
@@ -17,6 +16,7 @@ import {
   warmUpHeap,
 } from '../lib/measure.mjs';
 import { generateSyntheticCorpus } from '../lib/synthetic.mjs';
+import { ratio, readJsonl } from '../lib/common.mjs';
 
 const DEFAULT_STACKFAQ = fileURLToPath(new URL('../../../shared/data/stackfaq/', import.meta.url));
 // stackfaq searches ask for this many documents, so the thread-level list still has 10 distinct threads after
@@ -76,13 +76,6 @@ async function libraries() {
     oramaPeer(),
     await langchainPeer(),
   ];
-}
-
-function readJsonl(path) {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line));
 }
 
 function loadStackfaq(folder) {
@@ -172,16 +165,14 @@ function ratiosFor(rows, rescore) {
   const kaiku = rows.kaiku;
   const ratios = {};
   if (!kaiku || kaiku.error) return ratios;
-  const divide = (a, b) =>
-    typeof a === 'number' && typeof b === 'number' && b !== 0 ? Number((a / b).toPrecision(4)) : null;
   for (const [name, peer] of Object.entries(rows)) {
     if (name === 'kaiku' || peer.error) continue;
     const queries = Math.min(kaiku.queries, peer.queries);
     const ours = queries === kaiku.queries ? kaiku : rescore('kaiku', queries);
     const theirs = queries === peer.queries ? peer : rescore(name, queries);
     const entry = { queries };
-    for (const metric of QUALITY) entry[metric] = divide(ours[metric], theirs[metric]);
-    for (const metric of COST) entry[metric] = divide(kaiku[metric], peer[metric]);
+    for (const metric of QUALITY) entry[metric] = ratio(ours[metric], theirs[metric]);
+    for (const metric of COST) entry[metric] = ratio(kaiku[metric], peer[metric]);
     ratios[name] = entry;
   }
   return ratios;

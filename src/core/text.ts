@@ -63,6 +63,22 @@ let lastTokensInput = '';
 let lastTokens: { tokens: readonly string[]; folded: readonly string[] } = { tokens: [], folded: [] };
 
 /**
+ * For each token of {@link tokenize}, whether a sentence or clause ends before it (".", "!", "?", ";" between it
+ * and the token before): a negation's reach stops there ("nothing. worst service").
+ */
+export function clauseStarts(text: string): boolean[] {
+  let lower = text.normalize('NFC').toLowerCase();
+  if (lower.includes('’')) lower = lower.replace(/’/g, "'");
+  const starts: boolean[] = [];
+  let end = 0;
+  for (const match of lower.matchAll(TOKEN)) {
+    starts.push(starts.length > 0 && /[.!?;]/.test(lower.slice(end, match.index)));
+    end = match.index + match[0].length;
+  }
+  return starts;
+}
+
+/**
  * Removes diacritics, so text typed without ä/ö meets text written with them.
  * @example fold("päivää") // "paivaa"
  */

@@ -73,6 +73,14 @@ describe('scoreSentiment', () => {
     expect(scoreSentiment('I really like it').value).toBe('positive');
   });
 
+  it('stops a negation at the end of its sentence', () => {
+    expect(scoreSentiment('delivery was supposed to arrive today, nothing. worst service').value).toBe(
+      'negative',
+    );
+    expect(scoreSentiment('ei mitään. surkeaa palvelua').value).toBe('negative');
+    expect(scoreSentiment('not good').value).toBe('negative');
+  });
+
   it('halves the sentiment words of a question', () => {
     const question = scoreSentiment('what is the best way to return a broken item?');
     expect(question.value).toBe('neutral');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Reason, SentimentLabel, SentimentResult } from '../core/schemas.js';
-import { fold, foldedTokens, isStopWord, round3 } from '../core/text.js';
+import { clauseStarts, fold, foldedTokens, isStopWord, round3 } from '../core/text.js';
 import {
   DAMPENERS,
   EMOJI_VALENCE,
@@ -44,8 +44,20 @@ const NEGATION_SCOPE = 3;
 // VADER-style squashing constant: a sum of about ±4 maps to about ±0.7.
 const ALPHA = 15;
 
-// `word` is `token` folded.
+// `word` is `token` folded. Words repeat (Zipf): a bounded memo answers most lookups at once.
 function lookup(token: string, word: string): LexiconEntry | undefined {
+  let found = LOOKUP_MEMO.get(token);
+  if (found === undefined) {
+    found = lookupUncached(token, word) ?? null;
+    if (LOOKUP_MEMO.size >= 50_000) LOOKUP_MEMO.clear();
+    LOOKUP_MEMO.set(token, found);
+  }
+  return found ?? undefined;
+}
+
+const LOOKUP_MEMO = new Map<string, LexiconEntry | null>();
+
+function lookupUncached(token: string, word: string): LexiconEntry | undefined {
   for (let length = Math.min(word.length, MAX_PREFIX); length >= MIN_PREFIX; length--) {
     const prefix = word.slice(0, length);
     const valence = PREFIXES.get(prefix);
@@ -146,8 +158,14 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
   let praise = 0;
   let criticism = 0;
 
+  // Where a sentence or clause ends, a negation stops reaching (only worked out when the text has such marks).
+  const clauses = /[.!?;]/.test(text) ? clauseStarts(text) : undefined;
   for (let i = 0; i < tokens.length; i++) {
     const word = folded[i]!;
+    if (clauses?.[i]) {
+      negationLeft = 0;
+      scale = 1;
+    }
     if (FOLDED_NEGATIONS.has(word)) {
       negationLeft = NEGATION_SCOPE;
       continue;
