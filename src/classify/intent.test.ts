@@ -50,7 +50,8 @@ describe('trainIntentModel', () => {
   it('calibrates a few-shot model on all its folds: confidence tracks accuracy on unseen messages', () => {
     // 8 Finnish examples per intent for training, the other 12 of each as unseen messages.
     const seen = new Map<string, number>();
-    const [fewShot, unseen] = [[], []] as IntentExample[][];
+    const fewShot: IntentExample[] = [];
+    const unseen: IntentExample[] = [];
     for (const example of examples.filter((item) => item.lang === 'fi')) {
       const count = seen.get(example.label) ?? 0;
       seen.set(example.label, count + 1);
