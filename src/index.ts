@@ -185,6 +185,12 @@ export {
   type SpikeAlert,
 } from './sentiment/listener.js';
 export {
+  evaluateHandoff,
+  HandoffRecordSchema,
+  type HandoffEvalReport,
+  type HandoffRecord,
+} from './evals/handoff.js';
+export {
   ComplaintRecordSchema,
   evaluateComplaints,
   evaluateSentiment,
@@ -221,6 +227,7 @@ export {
 export {
   DEFAULT_HANDOFF_POLICY,
   decideHandoff,
+  detectHumanRequest,
   type HandoffPolicy,
   type HandoffSignals,
 } from './handoff/policy.js';

@@ -7,7 +7,13 @@ import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { runEvalIntents, runTrainIntents } from './intent-commands.js';
 import { runAsk, runEvalRetrieval, runIndex } from './knowledge-commands.js';
-import { runEvalComplaints, runEvalSentiment, runListen, runSentiment } from './sentiment-commands.js';
+import {
+  runEvalComplaints,
+  runEvalHandoff,
+  runEvalSentiment,
+  runListen,
+  runSentiment,
+} from './sentiment-commands.js';
 
 /** Exit codes: 0 success, 1 a failure while running, 2 bad usage or input. */
 const EXIT_USAGE = 2;
@@ -164,6 +170,19 @@ const COMMANDS: Record<string, Command> = {
       json: { type: 'boolean', description: 'print {accuracy, f1, precision, recall, scorer, p50Ms, …}' },
     },
     run: runEvalComplaints,
+  },
+  'eval handoff': {
+    summary: 'Measure how well requests for a person are detected, on labelled messages.',
+    usage: 'kaiku eval handoff --data <file.jsonl> [--json]',
+    options: {
+      data: {
+        type: 'string',
+        description:
+          'JSONL {text, handoff: true|false}, or NLU++ {text, labels} (labels containing "handoff")',
+      },
+      json: { type: 'boolean', description: 'print {precision, recall, f1, accuracy, test, positives, …}' },
+    },
+    run: runEvalHandoff,
   },
   listen: {
     summary: 'Replay a stream of social-media mentions and print each spike alert.',

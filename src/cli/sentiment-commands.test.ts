@@ -119,4 +119,31 @@ describe('kaiku sentiment, eval sentiment, eval complaints, listen', () => {
     expect(io.stderr.join('\n')).toMatch(/mentions scored/);
     expect(await main(['listen'], capture())).toBe(2);
   });
+
+  it('evaluates requests for a person on {text, handoff} and NLU++ records', async () => {
+    const plain = await jsonl('handoff.jsonl', [
+      { text: 'haluan puhua ihmisen kanssa', handoff: true },
+      { text: 'put me through to a person', handoff: true },
+      { text: 'missä tilaukseni on?', handoff: false },
+      { text: 'what time does reception open?', handoff: false },
+    ]);
+    const io = capture();
+    expect(await main(['eval', 'handoff', '--data', plain, '--json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout[0]!)).toMatchObject({ precision: 1, recall: 1, f1: 1, accuracy: 1, test: 4 });
+    const nlupp = await jsonl('nlupp.jsonl', [
+      { text: 'can I talk to someone', labels: ['handoff'] },
+      { text: 'this is really frustrating', labels: ['handoff'] },
+      { text: 'yes please', labels: ['affirm'] },
+    ]);
+    const io2 = capture();
+    expect(await main(['eval', 'handoff', '--data', nlupp, '--json'], io2)).toBe(0);
+    const report = JSON.parse(io2.stdout[0]!);
+    expect(report).toMatchObject({ precision: 1, recall: 0.5, positives: 2 });
+    expect(report.missed).toEqual(['this is really frustrating']);
+    expect(await main(['eval', 'handoff'], capture())).toBe(2);
+    const broken = await jsonl('broken.jsonl', [{ text: 'x' }]);
+    const io3 = capture();
+    expect(await main(['eval', 'handoff', '--data', broken], io3)).toBe(2);
+    expect(io3.stderr.join('\n')).toMatch(/handoff/);
+  });
 });

@@ -7,6 +7,7 @@ import {
   type SentimentEvalReport,
   type SentimentRecord,
 } from '../evals/sentiment.js';
+import { evaluateHandoff, type HandoffRecord } from '../evals/handoff.js';
 import { detectComplaint } from '../sentiment/complaint.js';
 import { createListener, type Mention } from '../sentiment/listener.js';
 import { scoreSentiment } from '../sentiment/sentiment.js';
@@ -149,4 +150,27 @@ function formatComplaintReport(report: ComplaintEvalReport): string {
     `accuracy ${report.accuracy}; complaint F1 ${report.f1} (precision ${report.precision}, recall ${report.recall})`,
     `detect p50 ${report.p50Ms} ms`,
   ].join('\n');
+}
+
+/** `kaiku eval handoff --data <file.jsonl> [--json]`: how well requests for a person are detected. */
+export async function runEvalHandoff(values: Values, _positionals: string[], io: Io): Promise<number> {
+  const data = values.data as string | undefined;
+  if (!data) {
+    io.err(
+      'kaiku eval handoff: give --data <file.jsonl> with {text, handoff: true|false} or NLU++ {text, labels} records.',
+    );
+    return EXIT_USAGE;
+  }
+  const report = await evaluateHandoff({ records: await readJsonl<HandoffRecord>(data) });
+  if (values.json) io.out(JSON.stringify(report));
+  else
+    io.out(
+      [
+        `${report.test} messages, ${report.positives} ask for a person`,
+        `precision ${report.precision}, recall ${report.recall}, F1 ${report.f1}, accuracy ${report.accuracy}`,
+        ...(report.missed.length > 0 ? [`missed: ${report.missed.join(' | ')}`] : []),
+        ...(report.falseAlarms.length > 0 ? [`false alarms: ${report.falseAlarms.join(' | ')}`] : []),
+      ].join('\n'),
+    );
+  return 0;
 }

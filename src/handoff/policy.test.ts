@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Answer, IntentResult } from '../core/schemas.js';
 import { scoreSentiment } from '../sentiment/sentiment.js';
 import { scoreUrgency } from '../sentiment/urgency.js';
-import { decideHandoff, DEFAULT_HANDOFF_POLICY, type HandoffSignals } from './policy.js';
+import { decideHandoff, DEFAULT_HANDOFF_POLICY, type HandoffSignals, detectHumanRequest } from './policy.js';
 
 const answered: Answer = {
   abstained: false,
@@ -124,5 +124,32 @@ describe('decideHandoff', () => {
   it('is pure: the same signals give the same decision', () => {
     const input = signals('Haluan puhua ihmisen kanssa');
     expect(decideHandoff(input)).toEqual(decideHandoff(input));
+  });
+});
+
+describe('detectHumanRequest', () => {
+  it.each([
+    'Voinko puhua oikean ihmisen kanssa?',
+    'haluun puhua ihmisen kanssa',
+    'siirtäkää minut asiakaspalvelijalle',
+    'lopeta tuo botti ja yhdistä joku',
+    'put me through to someone who can help',
+    'Can I get someone else on the line to confirm?',
+    'I really want to stop talking to bots, get me a human',
+    'transfer me to room service',
+    'I need an operator',
+  ])('hears a request for a person in %s', (text) => {
+    const result = detectHumanRequest(text);
+    expect(result.value).toBe(true);
+    expect(text).toContain(result.evidence!.replace(/…/g, '').trim().slice(0, 10));
+  });
+
+  it.each([
+    'What time does reception open?',
+    'I want to send that money to someone else',
+    'Can I deposit a cheque under somebody else’s name?',
+    'Missä tilaukseni on?',
+  ])('does not hear one in %s', (text) => {
+    expect(detectHumanRequest(text)).toEqual({ value: false });
   });
 });

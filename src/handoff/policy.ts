@@ -51,9 +51,40 @@ export const DEFAULT_HANDOFF_POLICY: HandoffPolicy = {
   maxBotTurns: 3,
 };
 
-// Folded (no ä/ö) so "haluun puhua ihmisen kanssa" and "ihmisen kanssa" typed either way both match.
-const ASKS_FOR_HUMAN =
-  /\b(ihmisen kanssa|oikea(n|lle)? ihmi|ihmiselle|ihminen|asiakaspalvelija(n|lle)?|puhua jonkun|puhelimessa jonkun|yhdistaa|yhdistakaa|soit[a-z]* (mulle|minulle|meille|takaisin)|takaisinsoit|soittopyyn|esimie|human\b|real person|a person\b|live agent|an agent|(talk|speak) (to|with) (someone|somebody|a|an|your)|representative|call me( back)?|callback|supervisor|manager)/;
+// Folded (no ä/ö) so "haluun puhua ihmisen kanssa" and "ihmisen kanssa" typed either way both match. Asking to
+// be put through, to talk to someone, or to stop talking to a bot all count.
+const ASKS_FOR_HUMAN = new RegExp(
+  '\\b(' +
+    [
+      // Finnish
+      'ihmisen kanssa|oikea(n|lle)? ihmi|ihmiselle|ihminen|asiakaspalvelija(n|lle)?|puhua jonkun|puhelimessa jonkun',
+      'yhdistaa|yhdistakaa|siirt(a|akaa|aa) (minut|puhelu)|soit[a-z]* (mulle|minulle|meille|takaisin)|takaisinsoit',
+      'soittopyyn|esimie|botti|robotti|koneen kanssa|automaatin kanssa',
+      // English
+      'human\\b|real person|a person\\b|live agent|an agent|operator\\b|representative|supervisor|manager',
+      'call me( back)?|callback|(a|an) (staff member|member of staff|colleague|employee|human being)',
+      '(talk|speak) (to|with) (someone|somebody|a|an|your)',
+      '(speak|talk|chat)( directly)? (to|with) (the|a|an|your|someone|somebody|anyone|anybody|reception|staff)',
+      '(put|transfer|connect|get|pass|switch) me (through|over|to|with)',
+      '(someone|somebody|anyone) else on the line|(get|give) me (someone|somebody) else',
+      '(bots?|a machine|virtual agents?|robots?|chatbot)\\b',
+      'this (conversation|chat) is (not working|useless|pointless|going nowhere)',
+    ].join('|') +
+    ')',
+);
+
+/**
+ * Whether a message asks for a person ("haluan puhua ihmisen kanssa", "put me through to someone", "stop the
+ * bot"), with the words that ask. The handoff policy's `asks-for-human` rule; usable alone.
+ * @example detectHumanRequest('Voinko puhua oikean ihmisen kanssa?') // { value: true, evidence: '…' }
+ */
+export function detectHumanRequest(text: string): { value: boolean; evidence?: string } {
+  const asked = ASKS_FOR_HUMAN.exec(fold(text.toLowerCase()));
+  return asked
+    ? { value: true, evidence: excerptAround(text, asked.index, asked[0].length) }
+    : { value: false };
+}
+
 const SENSITIVE_TOPICS: readonly { code: string; pattern: RegExp; detail: string }[] = [
   {
     code: 'bereavement',
