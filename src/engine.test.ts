@@ -150,6 +150,33 @@ describe('engine.handle', () => {
     expect(chatModel.requests).toHaveLength(1);
   });
 
+  it('sends no personal data to the chat model unless told to', async () => {
+    const reply = JSON.stringify({
+      answer: null,
+      citations: [],
+      abstain: true,
+      reason: 'not in the passages',
+    });
+    const text =
+      'Kuinka kauan paketti odottaa noutopisteessä? Olen maija@example.com, hetu 131052-308T, 040 123 4567';
+    const redacting = createScriptedChatModel([reply]);
+    await (
+      await createEngine({ knowledge: engine.knowledge, chatModel: redacting })
+    ).handle({ channel: 'chat', text });
+    const sent = JSON.stringify(redacting.requests);
+    expect(sent).toContain('[EMAIL_1]');
+    for (const secret of ['maija@example.com', '131052-308T', '040 123 4567'])
+      expect(sent).not.toContain(secret);
+    const plain = createScriptedChatModel([reply]);
+    await (
+      await createEngine({ knowledge: engine.knowledge, chatModel: plain, redactPii: false })
+    ).handle({
+      channel: 'chat',
+      text,
+    });
+    expect(JSON.stringify(plain.requests)).toContain('maija@example.com');
+  });
+
   it('works with no knowledge base and no intents, saying so', async () => {
     const bare = await createEngine();
     const result = await bare.handle({ channel: 'sms', text: 'Where is my order?' });

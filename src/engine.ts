@@ -43,6 +43,7 @@ import {
   type KnowledgeIndex,
   type KnowledgeIndexOptions,
 } from './retrieve/knowledge-index.js';
+import { withPiiRedaction } from './pii/redact.js';
 import type { SentimentScorer } from './sentiment/model.js';
 import { scoreSentiment } from './sentiment/sentiment.js';
 import { scoreUrgency } from './sentiment/urgency.js';
@@ -81,6 +82,12 @@ export interface EngineOptions {
    * extractive answer is used. Without one, answers are extractive.
    */
   chatModel?: ChatModel;
+  /**
+   * Replace personal data (emails, phone numbers, Finnish identity codes, IBANs, card numbers, business IDs) with
+   * placeholders in everything sent to `chatModel`, and put it back in what comes back (see `redactPii`).
+   * @default true
+   */
+  redactPii?: boolean;
   /** @default an in-memory store */
   store?: ConversationStore;
   /** @default the system clock */
@@ -158,6 +165,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     loadLanguageDetector(),
   ]);
 
+  const chatModel =
+    options.chatModel && options.redactPii !== false
+      ? withPiiRedaction(options.chatModel)
+      : options.chatModel;
   const scorer = options.sentiment;
   // A custom scorer that fails falls back to the lexicon for that message, with the reason.
   const sentimentOf = (text: string, lang: Language): SentimentResult => {
@@ -273,10 +284,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         routing,
       );
       const answer: Answer = knowledge
-        ? options.chatModel
+        ? chatModel
           ? await answerWithModel(knowledge, text, {
               lang: replyLanguage,
-              chatModel: options.chatModel,
+              chatModel,
               ...(signal ? { signal } : {}),
             })
           : await knowledge.answer(text, { lang: replyLanguage, ...(signal ? { signal } : {}) })

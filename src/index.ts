@@ -185,6 +185,18 @@ export {
   type SpikeAlert,
 } from './sentiment/listener.js';
 export {
+  luhn,
+  redactPii,
+  validBusinessId,
+  validIban,
+  validIdentityCode,
+  withPiiRedaction,
+  withPiiRedactionEmbedder,
+  type PiiKind,
+  type PiiMatch,
+  type Redaction,
+} from './pii/redact.js';
+export {
   evaluateHandoff,
   HandoffRecordSchema,
   type HandoffEvalReport,
