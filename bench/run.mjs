@@ -11,6 +11,7 @@ const SUITES = {
   retrieval: () => import('./suites/retrieval.mjs'),
   classify: () => import('./suites/classify.mjs'),
   sentiment: () => import('./suites/sentiment.mjs'),
+  store: () => import('./suites/store.mjs'),
 };
 
 const COMMON_OPTIONS = {

@@ -253,6 +253,7 @@ export {
 } from './handoff/packet.js';
 
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory.js';
+export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 
 export {
   collapseRanking,

@@ -30,3 +30,6 @@ export const fixed = (digits) => (value) => (typeof value === 'number' ? value.t
 /** Three significant digits below 100 (0.0734, 2.65, 41.2), whole numbers above. */
 export const significant = (value) =>
   typeof value !== 'number' ? null : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
+
+/** A whole number with thousands separators (1,000,000). */
+export const count = (n) => n.toLocaleString('en-US');

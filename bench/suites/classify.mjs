@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { kaikuIntent } from '../adapters/kaiku-intent.mjs';
 import { naturalBayesPeer, naturalLogisticRegressionPeer } from '../adapters/natural.mjs';
 import { measurePredictions } from '../lib/classification.mjs';
-import { fixed, round, significant, table } from '../lib/format.mjs';
+import { count, fixed, round, significant, table } from '../lib/format.mjs';
 import { collectGarbage, measureBuild, startRssSampler, warmUpHeap } from '../lib/measure.mjs';
 import { createRandom } from '../lib/synthetic.mjs';
 import { pickLibraries, pickNames, ratio, readJsonl } from '../lib/common.mjs';
@@ -123,7 +123,6 @@ const durationText = (ms) =>
       : ms < 7_200_000
         ? `${(ms / 60_000).toFixed(0)} min`
         : `${(ms / 3_600_000).toFixed(1)} h`;
-const count = (n) => n.toLocaleString('en-US');
 
 /**
  * Trains `library` on `examples` in a worker thread and measures it there; stops the worker when training has

@@ -12,7 +12,7 @@ import {
 } from '../adapters/kaiku-sentiment.mjs';
 import { naturalSentimentPeer } from '../adapters/natural-sentiment.mjs';
 import { winkSentimentPeer } from '../adapters/wink-sentiment.mjs';
-import { fixed, round, significant, table } from '../lib/format.mjs';
+import { count, fixed, round, significant, table } from '../lib/format.mjs';
 import { collectGarbage } from '../lib/measure.mjs';
 import { measureLabeller, scoreSentimentLabels } from '../lib/sentiment.mjs';
 import { pickLibraries, pickNames, ratio, readJsonl } from '../lib/common.mjs';
@@ -108,7 +108,6 @@ const tally = (values) => {
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
 };
-const count = (n) => n.toLocaleString('en-US');
 
 /** The sources of `records`, in SOURCE_ORDER first, with their message counts. */
 function sourcesOf(records) {
