@@ -6,6 +6,7 @@ import { ChannelSchema, type MessageInput, type TriageResult } from '../core/sch
 import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { runEvalIntents, runTrainIntents } from './intent-commands.js';
+import { runHandoff } from './handoff-commands.js';
 import { runAsk, runEvalRetrieval, runIndex } from './knowledge-commands.js';
 import {
   runEvalComplaints,
@@ -170,6 +171,21 @@ const COMMANDS: Record<string, Command> = {
       json: { type: 'boolean', description: 'print {accuracy, f1, precision, recall, scorer, p50Ms, …}' },
     },
     run: runEvalComplaints,
+  },
+  handoff: {
+    summary:
+      'Replay a conversation file and print the handoff decision and, when a human takes over, the packet.',
+    usage: 'kaiku handoff --conversation <file.json> [--json] [--knowledge <dir>] [--intents <file>]',
+    options: {
+      conversation: {
+        type: 'string',
+        description:
+          'JSON {customer: {name, email, phone}, messages: [{channel, from: customer|agent|bot, at, text}]}',
+      },
+      json: { type: 'boolean', description: 'print {handoff, packet, reply} as JSON' },
+      ...engineOptions,
+    },
+    run: (values, _positionals, io) => runHandoff(values, io, () => engineFrom(values)),
   },
   'eval handoff': {
     summary: 'Measure how well requests for a person are detected, on labelled messages.',

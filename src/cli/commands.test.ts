@@ -146,4 +146,57 @@ describe('kaiku sentiment, eval sentiment, eval complaints, listen', () => {
     expect(await main(['eval', 'handoff', '--data', broken], io3)).toBe(2);
     expect(io3.stderr.join('\n')).toMatch(/handoff/);
   });
+
+  it('replays a conversation file and prints the handoff decision and the packet', async () => {
+    const file = await jsonl('conversation.json', []);
+    const { writeFile: write } = await import('node:fs/promises');
+    await write(
+      file,
+      JSON.stringify({
+        customer: { name: 'Maija Virtanen', email: 'maija@example.com', phone: '040 123 4567' },
+        messages: [
+          {
+            channel: 'chat',
+            from: 'customer',
+            at: '2026-11-20T09:00:00Z',
+            text: 'Tilaukseni LU-482913 (899 €) ei ole tullut.',
+          },
+          {
+            channel: 'chat',
+            from: 'agent',
+            at: '2026-11-20T09:05:00Z',
+            text: 'Selvitän asian ja palaan huomenna.',
+          },
+          {
+            channel: 'phone',
+            from: 'customer',
+            at: '2026-11-20T18:00:00Z',
+            text: 'Haluan puhua ihmisen kanssa.',
+          },
+        ],
+      }),
+    );
+    const io = capture();
+    expect(await main(['handoff', '--conversation', file, '--json'], io)).toBe(0);
+    const { handoff, packet } = JSON.parse(io.stdout[0]!);
+    expect(handoff.value).toBe('handoff');
+    expect(packet.channels).toEqual(['chat', 'phone']);
+    expect(packet.keyFacts.map((fact: { value: string }) => fact.value)).toEqual(
+      expect.arrayContaining(['LU-482913', '899 €']),
+    );
+    expect(packet.timeline.some((entry: { author: string }) => entry.author === 'agent')).toBe(true);
+    const text = capture();
+    expect(await main(['handoff', '--conversation', file], text)).toBe(0);
+    expect(text.stdout[0]).toMatch(/^decision: handoff/);
+    expect(await main(['handoff'], capture())).toBe(2);
+    await write(
+      file,
+      JSON.stringify({
+        messages: [{ channel: 'chat', from: 'agent', at: '2026-11-20T09:00:00Z', text: 'hei' }],
+      }),
+    );
+    const bad = capture();
+    expect(await main(['handoff', '--conversation', file], bad)).toBe(2);
+    expect(bad.stderr.join('\n')).toMatch(/customer message/);
+  });
 });
