@@ -81,6 +81,50 @@ describe('engine.handle', () => {
     expect(record.events.filter((event) => event.type === 'handed_off')).toHaveLength(1);
   });
 
+  it.each([
+    ['fi-late-order-escalation', ['LU-482913', '189,90 €', '28.11.2026'], 4],
+    ['en-billing-dispute', ['INV-2026-004512', '349,00 €'], 2],
+    ['fi-safety-issue', ['LU-530871'], 2],
+  ])('%s: one customer, one timeline, and every key fact in the packet', async (name, facts, messages) => {
+    const conversation = JSON.parse(
+      readFileSync(new URL(`../knowledge/conversations/${name}.json`, import.meta.url), 'utf8'),
+    ) as { messages: MessageInput[] };
+    const fresh = await createEngine({ knowledge: engine.knowledge, intents: engine.intents });
+    const results = [];
+    for (const message of conversation.messages) results.push(await fresh.handle(message));
+    expect(new Set(results.map((result) => result.customerId)).size).toBe(1);
+    expect(new Set(results.map((result) => result.conversationId)).size).toBe(1);
+    const packet = results.findLast((result) => result.packet)?.packet;
+    expect(packet, 'the conversation is handed to a person').toBeDefined();
+    expect(packet!.keyFacts.map((fact) => fact.value)).toEqual(expect.arrayContaining(facts));
+    expect(packet!.timeline.filter((entry) => entry.author === 'customer')).toHaveLength(messages);
+  });
+
+  it('joins a call to a chat by the email the caller states, and not by addresses merely mentioned', async () => {
+    const fresh = await createEngine({ knowledge: engine.knowledge, intents: engine.intents });
+    const chat = await fresh.handle({
+      channel: 'chat',
+      customer: { email: 'stated@example.com' },
+      text: 'Laskussa on virhe, tilaus LU-111222',
+      receivedAt: '2026-11-23T08:00:00Z',
+    });
+    const call = await fresh.handle({
+      channel: 'phone',
+      customer: { phone: '+358 40 111 2222' },
+      text: 'Soitan siitä laskusta. Sähköposti on stated@example.com.',
+      receivedAt: '2026-11-23T08:10:00Z',
+    });
+    expect(call.customerId).toBe(chat.customerId);
+    expect(call.conversationId).toBe(chat.conversationId);
+    const other = await fresh.handle({
+      channel: 'phone',
+      customer: { phone: '+358 40 333 4444' },
+      text: 'Lähetin viestin osoitteeseen stated@example.com mutta en saanut vastausta.',
+      receivedAt: '2026-11-23T08:20:00Z',
+    });
+    expect(other.customerId).not.toBe(chat.customerId);
+  });
+
   it('hands a safety case to the safety queue at top priority', async () => {
     const result = await engine.handle({
       channel: 'chat',

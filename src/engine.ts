@@ -470,17 +470,31 @@ function composeReply(answer: Answer, offerHuman: boolean, lang: 'fi' | 'en'): s
 const SIGNATURE_EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
 const SIGNATURE_PHONE = /^\s*(?:puh\.?|tel\.?|phone:?|p\.)?\s*(\+?\d[\d\s().-]{6,}\d)\s*$/i;
 
+// A contact detail the customer gives as their own, on any channel: "sähköposti on …", "my email is …",
+// "numeroni on …", "call me at …". Folded text is not needed: the cue words are matched case-insensitively.
+const STATED_EMAIL =
+  /(?:sähköposti(?:ni|osoitteeni|osoite)?|s-posti(?:ni)?|meili(?:ni)?|my e-?mail(?: address)?|email me at|e-?mail:)\s*(?:on|is|:)?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/i;
+const STATED_PHONE =
+  /(?:puhelinnumero(?:ni)?|numero(?:ni)?|puh\.?|my (?:phone )?number|call me (?:at|on)|soittakaa numeroon|phone:)\s*(?:on|is|:)?\s*(\+?\d[\d\s().-]{6,}\d)/i;
+
 /**
- * An email's signature (its last lines) names the sender's own phone and address; they join the customer's
- * identities so a later call from that number continues the same conversation. Numbers mentioned elsewhere in
- * the text are not identities.
+ * The customer's own contact details in the message join their identities, so a later message from that address
+ * or number continues the same conversation: an email's signature (its last lines), and on any channel an
+ * address or number the customer states as theirs ("Sähköposti on jukka@example.com" in a call transcript).
+ * Numbers and addresses mentioned otherwise are not identities.
  */
 function withSignatureIdentities(
   customer: CustomerIdentity | undefined,
   channel: string,
   text: string,
 ): CustomerIdentity | undefined {
-  if (channel !== 'email') return customer;
+  const stated: CustomerIdentity = { ...customer };
+  const email = STATED_EMAIL.exec(text);
+  if (email && !stated.email) stated.email = normalizeEmail(email[1]!);
+  const phone = STATED_PHONE.exec(text);
+  if (phone && !stated.phone) stated.phone = normalizePhone(phone[1]!);
+  if (channel !== 'email') return Object.keys(stated).length > 0 ? stated : customer;
+  customer = stated;
   const lines = text
     .split(/\r?\n/)
     .map((line) => line.trim())
