@@ -125,6 +125,57 @@ describe('engine.handle', () => {
     expect(other.customerId).not.toBe(chat.customerId);
   });
 
+  it('records agent replies, resolutions and surveys, and computes service metrics from them', async () => {
+    const fresh = await createEngine({ knowledge: engine.knowledge, intents: engine.intents });
+    const answered = await fresh.handle({
+      channel: 'chat',
+      customer: { email: 'a@example.com' },
+      text: 'Kuinka kauan paketti odottaa noutopisteessä?',
+      receivedAt: '2026-11-23T08:00:00Z',
+    });
+    await fresh.resolve(answered.conversationId, { at: '2026-11-23T08:01:00Z' });
+    await fresh.recordSurvey(answered.conversationId, { csat: 5, nps: 10, at: '2026-11-23T08:02:00Z' });
+    const handed = await fresh.handle({
+      channel: 'chat',
+      customer: { email: 'b@example.com' },
+      text: 'Haluan puhua ihmisen kanssa laskustani',
+      receivedAt: '2026-11-23T09:00:00Z',
+    });
+    expect(handed.packet).toBeDefined();
+    await fresh.agentReply(handed.conversationId, {
+      text: 'Hei, katson laskusi nyt.',
+      at: '2026-11-23T09:30:00Z',
+    });
+    await fresh.resolve(handed.conversationId, { by: 'agent', at: '2026-11-23T09:40:00Z' });
+    await fresh.recordSurvey(handed.conversationId, { csat: 2, nps: 3, ces: 6, at: '2026-11-23T09:45:00Z' });
+    await fresh.handle({
+      channel: 'email',
+      customer: { email: 'c@example.com' },
+      text: 'Mitä maksutapoja teillä on?',
+      receivedAt: '2026-11-23T10:00:00Z',
+    });
+    const metrics = await fresh.metrics({ from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' });
+    expect(metrics).toMatchObject({
+      conversations: 3,
+      resolved: 2,
+      handedOff: 1,
+      firstContactResolution: 1,
+      deflection: 0.5,
+      handoffRate: 0.333,
+      firstResponse: { count: 3, p50Ms: 0 },
+      firstHumanResponse: { count: 1, p50Ms: 1_800_000 },
+      slaCompliance: 1,
+      csat: { responses: 2, mean: 3.5, satisfied: 0.5 },
+      nps: { responses: 2, score: 0 },
+      ces: { responses: 1, mean: 6 },
+    });
+    expect((await fresh.metrics({ from: '2026-11-25T00:00:00Z' })).conversations).toBe(0);
+    await expect(fresh.recordSurvey(answered.conversationId, { csat: 9 })).rejects.toThrow(/csat/);
+    await expect(fresh.recordSurvey(answered.conversationId, {})).rejects.toThrow(/at least one/);
+    await expect(fresh.agentReply('nope', { text: 'x' })).rejects.toThrow(/No conversation/);
+    await expect(fresh.resolve(answered.conversationId, { at: 'yesterday' })).rejects.toThrow(/not a time/);
+  });
+
   it('hands a safety case to the safety queue at top priority', async () => {
     const result = await engine.handle({
       channel: 'chat',

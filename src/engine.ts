@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -21,12 +22,15 @@ import { loadLanguageDetector } from './core/language.js';
 import type { ChatModel, ConversationRecord, ConversationStore } from './core/ports.js';
 import { answerWithModel } from './retrieve/llm-answer.js';
 import {
+  MAX_TEXT_CHARS,
   MessageInputSchema,
   type Answer,
+  type Channel,
   type CustomerIdentity,
   type IntentResult,
   type Language,
   type LanguageResult,
+  type Message,
   type MessageInput,
   type SentimentLabel,
   type SentimentResult,
@@ -43,6 +47,12 @@ import {
   type KnowledgeIndex,
   type KnowledgeIndexOptions,
 } from './retrieve/knowledge-index.js';
+import {
+  computeServiceMetrics,
+  SurveyAnswerSchema,
+  type ServiceMetrics,
+  type SurveyAnswer,
+} from './handoff/metrics.js';
 import { withPiiRedaction } from './pii/redact.js';
 import type { SentimentScorer } from './sentiment/model.js';
 import { scoreSentiment } from './sentiment/sentiment.js';
@@ -124,6 +134,20 @@ export interface Engine {
   handle(message: MessageInput, options?: HandleOptions): Promise<TriageResult>;
   /** A conversation with its messages and events, or undefined. */
   conversation(conversationId: string): Promise<ConversationRecord | undefined>;
+  /** Records a person's reply in the conversation (the first one after a handoff is its first human response). */
+  agentReply(
+    conversationId: string,
+    reply: { text: string; channel?: Channel; at?: Date | string; id?: string },
+  ): Promise<Message>;
+  /** Marks a conversation resolved, by the bot or a person, with a `resolved` event. */
+  resolve(conversationId: string, options?: { by?: 'bot' | 'agent'; at?: Date | string }): Promise<void>;
+  /** Records the customer's survey answers (CSAT 1–5, NPS 0–10, CES 1–7) as a `survey_answered` event. */
+  recordSurvey(conversationId: string, answer: SurveyAnswer & { at?: Date | string }): Promise<void>;
+  /**
+   * First-contact resolution, deflection, handoff rate, first-response times, SLA compliance and CSAT / NPS /
+   * CES over the conversations active in a time range (ISO times; both optional), from the store's event log.
+   */
+  metrics(range?: { from?: string; to?: string }): Promise<ServiceMetrics>;
   readonly store: ConversationStore;
   readonly knowledge: KnowledgeIndex | undefined;
   readonly intents: IntentModel | IntentClassifier | undefined;
@@ -195,6 +219,45 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     knowledge,
     intents,
     conversation: (id) => store.get(id),
+    async agentReply(conversationId, reply) {
+      const text = parseInput(z.string().trim().min(1).max(MAX_TEXT_CHARS), reply.text, 'reply text');
+      const existing = await store.get(conversationId);
+      if (!existing)
+        throw new KaikuError('not_found', `No conversation "${conversationId}".`, {
+          hint: 'Use the conversationId that engine.handle() returned.',
+        });
+      const at = isoTime(reply.at, clock);
+      return store.append({
+        id: reply.id ?? generateId(),
+        conversationId,
+        author: 'agent',
+        channel: reply.channel ?? existing.messages.at(-1)?.channel ?? 'chat',
+        text,
+        receivedAt: at,
+      });
+    },
+    async resolve(conversationId, resolveOptions = {}) {
+      const at = isoTime(resolveOptions.at, clock);
+      await store.setStatus(conversationId, 'resolved');
+      await store.appendEvent({
+        conversationId,
+        type: 'resolved',
+        at,
+        data: { by: resolveOptions.by ?? 'bot' },
+      });
+    },
+    async recordSurvey(conversationId, answer) {
+      const { at: when, ...scores } = answer;
+      const data = parseInput(SurveyAnswerSchema, scores, 'survey answer');
+      if (!(await store.get(conversationId)))
+        throw new KaikuError('not_found', `No conversation "${conversationId}".`, {
+          hint: 'Use the conversationId that engine.handle() returned.',
+        });
+      await store.appendEvent({ conversationId, type: 'survey_answered', at: isoTime(when, clock), data });
+    },
+    async metrics(range = {}) {
+      return computeServiceMetrics(await store.list(range), { ...range, now: clock.now().toISOString() });
+    },
     close: () => store.close(),
     async handle(input, handleOptions = {}) {
       const { signal } = handleOptions;
@@ -358,6 +421,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
             at: receivedAt,
             data: {
               reference: packet.reference,
+              slaDueAt: packet.slaDueAt,
               queue: route.queue,
               reasons: handoff.reasons.map((reason) => reason.code),
             },
@@ -621,4 +685,15 @@ function validateTimeZone(timeZone: string): void {
       { cause: error },
     );
   }
+}
+
+// A time given as a Date or ISO string (validated), or the clock's now.
+function isoTime(at: Date | string | undefined, clock: Clock): string {
+  if (at === undefined) return clock.now().toISOString();
+  const time = at instanceof Date ? at.getTime() : Date.parse(at);
+  if (Number.isNaN(time))
+    throw new InvalidInputError(`"${String(at)}" is not a time.`, [{ path: ['at'], message: 'not a time' }], {
+      hint: 'Give a Date or an ISO 8601 string such as "2026-11-23T08:00:00Z".',
+    });
+  return new Date(time).toISOString();
 }

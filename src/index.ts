@@ -185,6 +185,13 @@ export {
   type SpikeAlert,
 } from './sentiment/listener.js';
 export {
+  computeServiceMetrics,
+  SurveyAnswerSchema,
+  type DurationStats,
+  type ServiceMetrics,
+  type SurveyAnswer,
+} from './handoff/metrics.js';
+export {
   luhn,
   redactPii,
   validBusinessId,

@@ -199,4 +199,46 @@ describe('kaiku sentiment, eval sentiment, eval complaints, listen', () => {
     expect(await main(['handoff', '--conversation', file], bad)).toBe(2);
     expect(bad.stderr.join('\n')).toMatch(/customer message/);
   });
+
+  it('prints service metrics from a SQLite store', async () => {
+    const { createEngine } = await import('../engine.js');
+    const { createSqliteStore } = await import('../store/sqlite.js');
+    const dir = await mkdtemp(join(tmpdir(), 'kaiku-metrics-'));
+    const path = join(dir, 'conversations.db');
+    const engine = await createEngine({ store: createSqliteStore({ path }) });
+    const first = await engine.handle({
+      channel: 'chat',
+      customer: { email: 'm@example.com' },
+      text: 'Hei, kiitos avusta',
+      receivedAt: '2026-11-23T08:00:00Z',
+    });
+    await engine.resolve(first.conversationId, { at: '2026-11-23T08:05:00Z' });
+    await engine.recordSurvey(first.conversationId, { csat: 4, at: '2026-11-23T08:06:00Z' });
+    await engine.handle({
+      channel: 'email',
+      customer: { email: 'n@example.com' },
+      text: 'Haluan puhua ihmisen kanssa',
+      receivedAt: '2026-11-23T09:00:00Z',
+    });
+    await engine.close();
+    const io = capture();
+    expect(await main(['metrics', '--store', path, '--from', '2026-11-23', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout[0]!)).toMatchObject({
+      conversations: 2,
+      resolved: 1,
+      handedOff: 1,
+      deflection: 1,
+      handoffRate: 0.5,
+      csat: { responses: 1, mean: 4 },
+    });
+    const text = capture();
+    expect(await main(['metrics', '--store', path], text)).toBe(0);
+    expect(text.stdout[0]).toMatch(/^2 conversations/);
+    expect(await main(['metrics'], capture())).toBe(2);
+    const missing = capture();
+    expect(await main(['metrics', '--store', join(dir, 'nope.db')], missing)).not.toBe(0);
+    expect(missing.stderr.join('\n')).toMatch(/No SQLite store/);
+    const badTime = capture();
+    expect(await main(['metrics', '--store', path, '--from', 'last week'], badTime)).toBe(2);
+  });
 });

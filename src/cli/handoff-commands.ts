@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KaikuError } from '../core/errors.js';
 import { ChannelSchema, CustomerIdentitySchema, type TriageResult } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
 import type { Engine } from '../engine.js';
+import { computeServiceMetrics } from '../handoff/metrics.js';
+import { createSqliteStore } from '../store/sqlite.js';
 import type { Io } from './main.js';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -105,4 +108,50 @@ export async function runHandoff(values: Values, io: Io, makeEngine: () => Promi
     lines.push(`(${skippedBot} bot line(s) in the file skipped: the engine writes its own replies)`);
   io.out(lines.join('\n'));
   return 0;
+}
+
+/** `kaiku metrics --store <conversations.db> [--from <iso>] [--to <iso>] [--json]` */
+export async function runMetrics(values: Values, io: Io): Promise<number> {
+  const path = values.store as string | undefined;
+  if (!path) {
+    io.err('kaiku metrics: give --store <conversations.db>, the SQLite file of createSqliteStore({ path }).');
+    return EXIT_USAGE;
+  }
+  if (!existsSync(path)) {
+    throw new KaikuError('not_found', `No SQLite store at "${path}".`, {
+      hint: 'Give the path passed to createSqliteStore({ path }).',
+    });
+  }
+  const range: { from?: string; to?: string } = {};
+  for (const side of ['from', 'to'] as const) {
+    const value = values[side];
+    if (value === undefined) continue;
+    const time = Date.parse(String(value));
+    if (Number.isNaN(time))
+      throw new KaikuError('invalid_input', `--${side} "${String(value)}" is not a time.`, {
+        hint: 'Give an ISO 8601 date or time, e.g. 2026-11-01 or 2026-11-01T00:00:00Z.',
+      });
+    range[side] = new Date(time).toISOString();
+  }
+  const store = createSqliteStore({ path });
+  try {
+    const metrics = computeServiceMetrics(await store.list(range), range);
+    if (values.json) {
+      io.out(JSON.stringify(metrics));
+      return 0;
+    }
+    const share = (value: number | null) => (value === null ? '–' : `${Math.round(value * 1000) / 10} %`);
+    const minutes = (ms: number | null) => (ms === null ? '–' : `${Math.round(ms / 6000) / 10} min`);
+    io.out(
+      [
+        `${metrics.conversations} conversations (${metrics.from ?? 'start'} – ${metrics.to ?? 'now'}), ${metrics.resolved} resolved, ${metrics.handedOff} handed off`,
+        `first-contact resolution ${share(metrics.firstContactResolution)} · deflection ${share(metrics.deflection)} · handoff rate ${share(metrics.handoffRate)}`,
+        `first response p50 ${minutes(metrics.firstResponse.p50Ms)} · first human response p50 ${minutes(metrics.firstHumanResponse.p50Ms)}, p90 ${minutes(metrics.firstHumanResponse.p90Ms)} · SLA compliance ${share(metrics.slaCompliance)}`,
+        `CSAT ${metrics.csat.mean ?? '–'} (${share(metrics.csat.satisfied)} satisfied, ${metrics.csat.responses} answers) · NPS ${metrics.nps.score ?? '–'} (${metrics.nps.responses}) · CES ${metrics.ces.mean ?? '–'} (${metrics.ces.responses})`,
+      ].join('\n'),
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
 }

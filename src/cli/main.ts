@@ -6,7 +6,7 @@ import { ChannelSchema, type MessageInput, type TriageResult } from '../core/sch
 import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { runEvalIntents, runTrainIntents } from './intent-commands.js';
-import { runHandoff } from './handoff-commands.js';
+import { runHandoff, runMetrics } from './handoff-commands.js';
 import { runAsk, runEvalRetrieval, runIndex } from './knowledge-commands.js';
 import {
   runEvalComplaints,
@@ -186,6 +186,22 @@ const COMMANDS: Record<string, Command> = {
       ...engineOptions,
     },
     run: (values, _positionals, io) => runHandoff(values, io, () => engineFrom(values)),
+  },
+  metrics: {
+    summary:
+      'Service metrics from a SQLite store: first-contact resolution, deflection, handoff rate, response times, SLA, CSAT/NPS/CES.',
+    usage: 'kaiku metrics --store <conversations.db> [--from <iso>] [--to <iso>] [--json]',
+    options: {
+      store: { type: 'string', description: 'the SQLite file of createSqliteStore({ path })' },
+      from: { type: 'string', description: 'start of the range (ISO date or time; default: the beginning)' },
+      to: { type: 'string', description: 'end of the range (default: now)' },
+      json: {
+        type: 'boolean',
+        description:
+          'print {conversations, resolved, handedOff, firstContactResolution, deflection, handoffRate, firstResponse, firstHumanResponse, slaCompliance, csat, nps, ces}',
+      },
+    },
+    run: (values, _positionals, io) => runMetrics(values, io),
   },
   'eval handoff': {
     summary: 'Measure how well requests for a person are detected, on labelled messages.',

@@ -156,5 +156,10 @@ export interface ConversationStore {
   get(conversationId: string): Promise<ConversationRecord | undefined>;
   appendEvent(event: ConversationEvent): Promise<void>;
   setStatus(conversationId: string, status: ConversationStatus): Promise<void>;
+  /**
+   * Every conversation active in a time range (ISO times, both optional): started by `to` and with a message
+   * at or after `from`. Oldest first. For service metrics and exports.
+   */
+  list(range?: { from?: string; to?: string }): Promise<ConversationRecord[]>;
   close(): Promise<void>;
 }

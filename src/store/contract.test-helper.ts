@@ -186,5 +186,24 @@ export function storeContract(name: string, makeStore: () => Promise<Conversatio
       await store.close();
       await expect(store.get(first.conversation.id)).rejects.toThrow(/closed/);
     });
+
+    it('lists the conversations active in a time range, oldest first', async () => {
+      const store = await makeStore();
+      const early = await store.record(
+        message({ customer: { email: 'early@example.com' }, receivedAt: '2026-11-01T08:00:00.000Z' }),
+        { joinWindowMs: DAY },
+      );
+      const late = await store.record(
+        message({ customer: { email: 'late@example.com' }, receivedAt: '2026-11-20T08:00:00.000Z' }),
+        { joinWindowMs: DAY },
+      );
+      const ids = async (range?: { from?: string; to?: string }) =>
+        (await store.list(range)).map((record) => record.conversation.id);
+      expect(await ids()).toEqual([early.conversation.id, late.conversation.id]);
+      expect(await ids({ from: '2026-11-10T00:00:00.000Z' })).toEqual([late.conversation.id]);
+      expect(await ids({ to: '2026-11-10T00:00:00.000Z' })).toEqual([early.conversation.id]);
+      expect(await ids({ from: '2026-11-02T00:00:00.000Z', to: '2026-11-19T00:00:00.000Z' })).toEqual([]);
+      expect((await store.list())[1]!.messages[0]!.id).toBe(late.message.id);
+    });
   });
 }

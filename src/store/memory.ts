@@ -205,6 +205,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         });
       conversation.status = status;
     },
+    async list(range = {}) {
+      ensureOpen();
+      const records: ConversationRecord[] = [];
+      for (const conversation of conversations.values()) {
+        if (range.to !== undefined && conversation.startedAt > range.to) continue;
+        if (range.from !== undefined && conversation.lastMessageAt < range.from) continue;
+        records.push((await this.get(conversation.id))!);
+      }
+      return records.sort((a, b) => a.conversation.startedAt.localeCompare(b.conversation.startedAt));
+    },
     async close() {
       closed = true;
     },

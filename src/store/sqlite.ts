@@ -125,6 +125,9 @@ export function createSqliteStore(options: SqliteStoreOptions): ConversationStor
     ),
     insertEvent: db.prepare('INSERT INTO events (conversation_id, type, at, data) VALUES (?, ?, ?, ?)'),
     events: db.prepare<[string], EventRow>('SELECT * FROM events WHERE conversation_id = ? ORDER BY seq'),
+    inRange: db.prepare<[string, string], { id: string }>(
+      'SELECT id FROM conversations WHERE started_at <= ? AND last_message_at >= ? ORDER BY started_at, id',
+    ),
   };
   let closed = false;
   const ensureOpen = () => {
@@ -370,6 +373,14 @@ export function createSqliteStore(options: SqliteStoreOptions): ConversationStor
             hint: 'Check the id returned by engine.handle().',
           });
       });
+    },
+    async list(range = {}) {
+      ensureOpen();
+      // ISO times compare as text; the bounds cover every time when a side is open.
+      const ids = q.inRange.all(range.to ?? '9999', range.from ?? '0000');
+      const records: ConversationRecord[] = [];
+      for (const { id } of ids) records.push((await this.get(id))!);
+      return records;
     },
     async close() {
       if (closed) return;
