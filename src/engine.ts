@@ -53,6 +53,7 @@ import {
   type ServiceMetrics,
   type SurveyAnswer,
 } from './handoff/metrics.js';
+import { summarizeWithModel } from './handoff/llm-summary.js';
 import { withPiiRedaction } from './pii/redact.js';
 import type { SentimentScorer } from './sentiment/model.js';
 import { scoreSentiment } from './sentiment/sentiment.js';
@@ -412,6 +413,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
             [recorded.message.id, sentiment] as const,
           ]),
         });
+        // With a chat model, the summary is rewritten by it (facts and timeline stay extracted).
+        if (chatModel) packet = await summarizeWithModel(chatModel, packet, signal ? { signal } : {});
         reply = packet.acknowledgement;
         if (recorded.conversation.status !== 'handed_off') {
           await store.setStatus(conversationId, 'handed_off');

@@ -184,6 +184,7 @@ export {
   type ScoredMention,
   type SpikeAlert,
 } from './sentiment/listener.js';
+export { LlmSummarySchema, summarizeWithModel, type LlmSummary } from './handoff/llm-summary.js';
 export {
   computeServiceMetrics,
   SurveyAnswerSchema,
