@@ -280,6 +280,19 @@ export function createSqliteStore(options: SqliteStoreOptions): ConversationStor
     scheduled = false;
     if (pending.length === 0 || closed) return;
     const batch = pending.splice(0);
+    if (batch.length === 1) {
+      // Alone, a write needs no savepoint: its own transaction is all or nothing.
+      const op = batch[0]!;
+      let value: unknown;
+      try {
+        value = savepoint(op.run);
+      } catch (error) {
+        op.reject(error);
+        return;
+      }
+      op.resolve(value);
+      return;
+    }
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       db.transaction(() => {
