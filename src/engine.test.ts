@@ -176,6 +176,37 @@ describe('engine.handle', () => {
     await expect(fresh.resolve(answered.conversationId, { at: 'yesterday' })).rejects.toThrow(/not a time/);
   });
 
+  it('promises a call for a callback request, an email reply on email, and a time the queue can keep', async () => {
+    const loaded = await createEngine({
+      knowledge: engine.knowledge,
+      intents: engine.intents,
+      clock: createFixedClock('2026-11-23T08:00:00Z'),
+      queueLoad: (queue) => ({ backlog: queue === 'general' ? 29 : 0, throughputPerHour: 6 }),
+    });
+    const call = await loaded.handle({
+      channel: 'chat',
+      customer: { email: 'cb@example.com', phone: '040 555 1234' },
+      text: 'Haluan puhua ihmisen kanssa, soittakaa minulle takaisin',
+    });
+    expect(call.packet!.acknowledgement).toContain('Soitamme sinulle numeroon +358405551234 viimeistään');
+    // 30 cases at 6 an hour: 5 hours, later than the SLA.
+    expect(call.packet!.slaDueAt).toBe('2026-11-23T13:00:00.000Z');
+    const mail = await loaded.handle({
+      channel: 'email',
+      customer: { email: 'mail@example.com' },
+      text: 'I want to talk to a real person about my order.',
+    });
+    expect(mail.packet!.acknowledgement).toContain('We will reply by email by');
+    const failing = await createEngine({
+      queueLoad: () => {
+        throw new Error('helpdesk API down');
+      },
+    });
+    const fallback = await failing.handle({ channel: 'chat', text: 'Haluan puhua ihmisen kanssa' });
+    expect(fallback.packet!.reasons.at(-1)).toMatchObject({ code: 'queue-load-failed' });
+    expect(fallback.packet!.reasons.at(-1)!.detail).toContain('helpdesk API down');
+  });
+
   it('hands a safety case to the safety queue at top priority', async () => {
     const result = await engine.handle({
       channel: 'chat',

@@ -88,6 +88,13 @@ export interface EngineOptions {
    */
   sentiment?: SentimentScorer;
   /**
+   * The current load of a queue, for the reply time promised at handoff: its backlog (cases waiting) and how many
+   * it clears an hour. The promise is the later of the SLA and (backlog + 1) / throughput. If it throws, the
+   * defaults are used and the packet says so.
+   * @default backlog 0, 6 an hour
+   */
+  queueLoad?: (queue: string) => QueueLoad | Promise<QueueLoad>;
+  /**
    * A chat model for answers (OpenAI, a compatible server, LangChain, or a fake in tests). Its answers are
    * accepted only when grounded in the retrieved passages; otherwise, and when the provider fails, the
    * extractive answer is used. Without one, answers are extractive.
@@ -118,6 +125,12 @@ export interface EngineOptions {
   timeZone?: string;
   /** Makes message ids when the input has none. @default crypto.randomUUID */
   generateId?: () => string;
+}
+
+/** A queue's current backlog and throughput (see `EngineOptions.queueLoad`). */
+export interface QueueLoad {
+  backlog: number;
+  throughputPerHour?: number;
 }
 
 /** Options of one {@link Engine.handle} call. */
@@ -396,7 +409,24 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       let packet: TriageResult['packet'];
       let reply: string;
       if (handoff.value === 'handoff') {
+        let load: QueueLoad = { backlog: 0 };
+        let loadFailed: string | undefined;
+        if (options.queueLoad) {
+          try {
+            const given = await options.queueLoad(route.queue);
+            if (
+              !(given.backlog >= 0) ||
+              (given.throughputPerHour !== undefined && !(given.throughputPerHour > 0))
+            )
+              throw new Error(`backlog ${given.backlog}, throughput ${given.throughputPerHour}`);
+            load = given;
+          } catch (error) {
+            loadFailed = error instanceof Error ? error.message : String(error);
+          }
+        }
         packet = buildHandoffPacket({
+          queueBacklog: load.backlog,
+          ...(load.throughputPerHour !== undefined ? { queueThroughputPerHour: load.throughputPerHour } : {}),
           // The packet reads messages, the conversation and the customer: none changed since `history` was read.
           record: history,
           language: replyLanguage,
@@ -413,6 +443,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
             [recorded.message.id, sentiment] as const,
           ]),
         });
+        if (loadFailed !== undefined) {
+          packet = {
+            ...packet,
+            reasons: [
+              ...packet.reasons,
+              {
+                code: 'queue-load-failed',
+                detail: `The queue load could not be read (${loadFailed}); the reply time assumes an empty queue.`,
+              },
+            ],
+          };
+        }
         // With a chat model, the summary is rewritten by it (facts and timeline stay extracted).
         if (chatModel) packet = await summarizeWithModel(chatModel, packet, signal ? { signal } : {});
         reply = packet.acknowledgement;

@@ -9,6 +9,7 @@ export {
   type Clock,
   type Engine,
   type EngineOptions,
+  type QueueLoad,
   type HandleOptions,
 } from './engine.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConversationRecord } from '../core/ports.js';
 import type {
+  Channel,
   HandoffPacket,
   KeyFact,
   Language,
@@ -113,12 +114,16 @@ export function buildHandoffPacket(input: PacketInput): HandoffPacket {
       .filter((sentence) => PROMISE.test(sentence))
       .map((sentence) => `${message.author === 'customer' ? 'Customer' : 'We'}: ${sentence}`),
   );
+  const callback = latest ? CALLBACK.test(latest.text) : false;
+  const phone = record.customer.identities.find((identity) => identity.kind === 'phone')?.value;
   const acknowledgement = acknowledge({
     language,
     reference,
     queue: input.route.queue,
     dueAt,
     timeZone: input.timeZone ?? 'Europe/Helsinki',
+    ...(latest ? { channel: latest.channel } : {}),
+    ...(callback ? { callback: phone ? { phone } : {} } : {}),
   });
   return {
     reference,
@@ -232,13 +237,24 @@ const QUEUE_NAMES: Record<string, { fi: string; en: string }> = {
   general: { fi: 'asiakaspalvelijamme', en: 'a customer service agent' },
 };
 
-/** The message that tells the customer their case reached a person: reference, who, and by when. */
+// The customer asks to be called: the acknowledgement says who calls, on which number, by when.
+const CALLBACK =
+  /\b(soit(a|akaa|takaa|tais(itte|ko))\s+(mulle|minulle|meille|takaisin|minulle takaisin)|takaisinsoit|soittopyyn|call me( back)?|callback|ring me)/i;
+
+/**
+ * The message that tells the customer their case reached a person: reference, who, and by when. A callback
+ * request is answered with when (and on which number) we call; an email with when we reply by email.
+ */
 export function acknowledge(input: {
   language: Language;
   reference: string;
   queue: string;
   dueAt: Date;
   timeZone: string;
+  /** The channel of the customer's latest message. */
+  channel?: Channel;
+  /** The customer asked to be called, on `phone` when known. */
+  callback?: { phone?: string };
 }): string {
   const finnish = input.language === 'fi';
   const who = QUEUE_NAMES[input.queue] ?? { fi: `tiimi "${input.queue}"`, en: `the ${input.queue} team` };
@@ -250,7 +266,19 @@ export function acknowledge(input: {
     hour: '2-digit',
     minute: '2-digit',
   }).format(input.dueAt);
+  const number = input.callback?.phone;
+  const promise = input.callback
+    ? finnish
+      ? `Soitamme sinulle${number ? ` numeroon ${number}` : ''} viimeistään ${when}.`
+      : `We will call you${number ? ` on ${number}` : ''} by ${when}.`
+    : input.channel === 'email'
+      ? finnish
+        ? `Vastaamme sähköpostitse viimeistään ${when}.`
+        : `We will reply by email by ${when}.`
+      : finnish
+        ? `Vastaamme viimeistään ${when}.`
+        : `We will reply by ${when}.`;
   return finnish
-    ? `Kiitos, asiasi on nyt ihmisen käsissä: ${who.fi} jatkaa tästä ja näkee koko keskustelun, joten sinun ei tarvitse kertoa asiaa uudelleen. Viitenumerosi on ${input.reference}. Vastaamme viimeistään ${when}.`
-    : `Thank you, a person now has your case: ${who.en} takes over and can see the whole conversation, so you will not need to repeat anything. Your reference is ${input.reference}. We will reply by ${when}.`;
+    ? `Kiitos, asiasi on nyt ihmisen käsissä: ${who.fi} jatkaa tästä ja näkee koko keskustelun, joten sinun ei tarvitse kertoa asiaa uudelleen. Viitenumerosi on ${input.reference}. ${promise}`
+    : `Thank you, a person now has your case: ${who.en} takes over and can see the whole conversation, so you will not need to repeat anything. Your reference is ${input.reference}. ${promise}`;
 }
