@@ -207,6 +207,38 @@ describe('engine.handle', () => {
     expect(fallback.packet!.reasons.at(-1)!.detail).toContain('helpdesk API down');
   });
 
+  it('recaps what was answered and agreed, and who has the case', async () => {
+    const fresh = await createEngine({ knowledge: engine.knowledge, intents: engine.intents });
+    const answered = await fresh.handle({
+      channel: 'chat',
+      customer: { email: 'recap@example.com' },
+      text: 'Kuinka kauan paketti odottaa noutopisteessä?',
+      receivedAt: '2026-11-23T08:00:00Z',
+    });
+    const handed = await fresh.handle({
+      channel: 'chat',
+      customer: { email: 'recap@example.com' },
+      text: 'Haluan silti puhua ihmisen kanssa',
+      receivedAt: '2026-11-23T08:05:00Z',
+    });
+    const recap = (await fresh.recap(answered.conversationId))!;
+    expect(recap).toMatch(/^Yhteenveto keskustelustamme:/);
+    expect(recap).toContain('Vastasimme: ');
+    expect(recap).toContain(handed.packet!.reference);
+    expect(recap).toMatch(/vastaamme viimeistään/);
+    await fresh.resolve(answered.conversationId);
+    expect(await fresh.recap(answered.conversationId)).toContain('Asia on ratkaistu.');
+    expect(await fresh.recap('nope')).toBeUndefined();
+    const english = await fresh.handle({
+      channel: 'email',
+      customer: { email: 'en@example.com' },
+      text: 'How long does a parcel wait at the pickup point?',
+    });
+    expect(await fresh.recap(english.conversationId)).toMatch(
+      /^A recap of our conversation:\n- We answered: /,
+    );
+  });
+
   it('hands a safety case to the safety queue at top priority', async () => {
     const result = await engine.handle({
       channel: 'chat',

@@ -38,7 +38,7 @@ import {
 } from './core/schemas.js';
 import { normalizeText } from './core/text.js';
 import { parseInput } from './core/validate.js';
-import { buildHandoffPacket } from './handoff/packet.js';
+import { buildHandoffPacket, recapConversation } from './handoff/packet.js';
 import { DEFAULT_HANDOFF_POLICY, decideHandoff, type HandoffPolicy } from './handoff/policy.js';
 import { loadArticles } from './retrieve/knowledge.js';
 import {
@@ -153,6 +153,11 @@ export interface Engine {
     conversationId: string,
     reply: { text: string; channel?: Channel; at?: Date | string; id?: string },
   ): Promise<Message>;
+  /**
+   * A recap for the customer at the end of a contact, in the conversation's language: what was answered, what was
+   * agreed, and, after a handoff, the reference and by when a person replies. Undefined for an unknown id.
+   */
+  recap(conversationId: string): Promise<string | undefined>;
   /** Marks a conversation resolved, by the bot or a person, with a `resolved` event. */
   resolve(conversationId: string, options?: { by?: 'bot' | 'agent'; at?: Date | string }): Promise<void>;
   /** Records the customer's survey answers (CSAT 1–5, NPS 0–10, CES 1–7) as a `survey_answered` event. */
@@ -249,6 +254,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         text,
         receivedAt: at,
       });
+    },
+    async recap(conversationId) {
+      const record = await store.get(conversationId);
+      if (!record) return undefined;
+      const lastTriage = [...record.events].reverse().find((event) => event.type === 'triaged');
+      const language =
+        lastTriage?.data?.language === 'en'
+          ? 'en'
+          : lastTriage?.data?.language === 'fi'
+            ? 'fi'
+            : defaultLanguage;
+      return recapConversation(record, { language, timeZone });
     },
     async resolve(conversationId, resolveOptions = {}) {
       const at = isoTime(resolveOptions.at, clock);

@@ -255,6 +255,7 @@ export {
 export {
   acknowledge,
   buildHandoffPacket,
+  recapConversation,
   estimateReplyTime,
   extractKeyFacts,
   referenceFor,

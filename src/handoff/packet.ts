@@ -258,14 +258,7 @@ export function acknowledge(input: {
 }): string {
   const finnish = input.language === 'fi';
   const who = QUEUE_NAMES[input.queue] ?? { fi: `tiimi "${input.queue}"`, en: `the ${input.queue} team` };
-  const when = new Intl.DateTimeFormat(finnish ? 'fi-FI' : 'en-GB', {
-    timeZone: input.timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(input.dueAt);
+  const when = localTime(input.dueAt, input.language, input.timeZone);
   const number = input.callback?.phone;
   const promise = input.callback
     ? finnish
@@ -281,4 +274,56 @@ export function acknowledge(input: {
   return finnish
     ? `Kiitos, asiasi on nyt ihmisen käsissä: ${who.fi} jatkaa tästä ja näkee koko keskustelun, joten sinun ei tarvitse kertoa asiaa uudelleen. Viitenumerosi on ${input.reference}. ${promise}`
     : `Thank you, a person now has your case: ${who.en} takes over and can see the whole conversation, so you will not need to repeat anything. Your reference is ${input.reference}. ${promise}`;
+}
+
+/**
+ * A recap for the customer at the end of a contact, in their language: what we answered, what was promised,
+ * and, when a person has the case, the reference and by when they reply. Built from the conversation alone.
+ * @example recapConversation(record, { language: 'fi' })
+ */
+export function recapConversation(
+  record: ConversationRecord,
+  options: { language: Language; timeZone?: string },
+): string {
+  const finnish = options.language === 'fi';
+  const firstSentence = (text: string) => splitSentences(text)[0] ?? text;
+  const answers = record.messages
+    .filter((message) => message.author !== 'customer')
+    .map((message) => firstSentence(message.text))
+    .filter((sentence) => !/^(kiitos, asiasi|thank you, a person)/i.test(sentence))
+    .slice(-3);
+  const promises = record.messages
+    .filter((message) => message.author !== 'customer')
+    .flatMap((message) => splitSentences(message.text).filter((sentence) => PROMISE.test(sentence)));
+  const handoff = [...record.events].reverse().find((event) => event.type === 'handed_off');
+  const lines = [finnish ? 'Yhteenveto keskustelustamme:' : 'A recap of our conversation:'];
+  if (answers.length > 0)
+    lines.push(...answers.map((answer) => `- ${finnish ? 'Vastasimme' : 'We answered'}: ${answer}`));
+  if (promises.length > 0)
+    lines.push(...promises.map((promise) => `- ${finnish ? 'Sovittu' : 'Agreed'}: ${promise}`));
+  if (handoff) {
+    const reference = String(handoff.data?.reference ?? referenceFor(record.conversation.id));
+    const due = typeof handoff.data?.slaDueAt === 'string' ? new Date(handoff.data.slaDueAt) : undefined;
+    const when = due ? localTime(due, options.language, options.timeZone ?? 'Europe/Helsinki') : undefined;
+    lines.push(
+      finnish
+        ? `- Asiasi on ihmisen käsissä, viitenumero ${reference}${when ? `; vastaamme viimeistään ${when}` : ''}.`
+        : `- A person has your case, reference ${reference}${when ? `; we will reply by ${when}` : ''}.`,
+    );
+  }
+  if (record.conversation.status === 'resolved')
+    lines.push(finnish ? '- Asia on ratkaistu.' : '- The matter is resolved.');
+  return lines.join('\n');
+}
+
+// A time as the customer reads it: weekday, day, month and clock time in their language and time zone.
+function localTime(date: Date, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(language === 'fi' ? 'fi-FI' : 'en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
 }
