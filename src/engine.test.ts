@@ -170,6 +170,10 @@ describe('engine.handle', () => {
       ces: { responses: 1, mean: 6 },
     });
     expect((await fresh.metrics({ from: '2026-11-25T00:00:00Z' })).conversations).toBe(0);
+    // A resolution that did not hold is not a first-contact resolution.
+    await fresh.reopen(answered.conversationId, { at: '2026-11-23T12:00:00Z', reason: 'still waiting' });
+    expect((await fresh.conversation(answered.conversationId))!.conversation.status).toBe('open');
+    expect((await fresh.metrics()).firstContactResolution).toBe(0.5);
     await expect(fresh.recordSurvey(answered.conversationId, { csat: 9 })).rejects.toThrow(/csat/);
     await expect(fresh.recordSurvey(answered.conversationId, {})).rejects.toThrow(/at least one/);
     await expect(fresh.agentReply('nope', { text: 'x' })).rejects.toThrow(/No conversation/);

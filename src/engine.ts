@@ -160,6 +160,8 @@ export interface Engine {
   recap(conversationId: string): Promise<string | undefined>;
   /** Marks a conversation resolved, by the bot or a person, with a `resolved` event. */
   resolve(conversationId: string, options?: { by?: 'bot' | 'agent'; at?: Date | string }): Promise<void>;
+  /** Opens a resolved conversation again (the matter was not settled), with a `reopened` event. */
+  reopen(conversationId: string, options?: { at?: Date | string; reason?: string }): Promise<void>;
   /** Records the customer's survey answers (CSAT 1–5, NPS 0–10, CES 1–7) as a `survey_answered` event. */
   recordSurvey(conversationId: string, answer: SurveyAnswer & { at?: Date | string }): Promise<void>;
   /**
@@ -275,6 +277,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         type: 'resolved',
         at,
         data: { by: resolveOptions.by ?? 'bot' },
+      });
+    },
+    async reopen(conversationId, reopenOptions = {}) {
+      const at = isoTime(reopenOptions.at, clock);
+      await store.setStatus(conversationId, 'open');
+      await store.appendEvent({
+        conversationId,
+        type: 'reopened',
+        at,
+        ...(reopenOptions.reason ? { data: { reason: reopenOptions.reason } } : {}),
       });
     },
     async recordSurvey(conversationId, answer) {

@@ -48,6 +48,7 @@ describe('decideHandoff', () => {
     ['Äitini kuoli ja hänen tilauksensa pitää perua', 'handoff', 'bereavement'],
     ['I will contact my lawyer about this', 'handoff', 'legal-threat'],
     ['Kerron tästä Iltalehdelle', 'handoff', 'media-threat'],
+    ['Olen raskaana enkä jaksa kantaa pakettia, voiko sen tuoda kotiin?', 'handoff', 'vulnerable-customer'],
     ['Haluan että poistatte kaikki henkilötietoni GDPR:n nojalla', 'handoff', 'privacy-request'],
     ['Laturi alkoi savuta ja lapsi sai palovamman', 'handoff', 'critical-urgency'],
     ['Tämä on surkeaa ja naurettavaa palvelua, olen raivoissani!', 'handoff', 'strong-negativity'],

@@ -99,7 +99,15 @@ const SENSITIVE_TOPICS: readonly { code: string; pattern: RegExp; detail: string
   },
 ];
 
-const THREATS: Readonly<Record<string, string>> = { legal: 'legal-threat', media: 'media-threat' };
+// Urgency signals that make the case a person's, whatever the tone: a threat, or a vulnerable customer.
+const THREATS: Readonly<Record<string, { code: string; detail: string }>> = {
+  legal: { code: 'legal-threat', detail: 'The message raises a legal threat.' },
+  media: { code: 'media-threat', detail: 'The message raises a media threat.' },
+  vulnerable: {
+    code: 'vulnerable-customer',
+    detail: 'The customer may be vulnerable (illness, bereavement, age).',
+  },
+};
 
 const ACTION_RANK: Record<HandoffAction, number> = { continue: 0, offer: 1, handoff: 2 };
 
@@ -160,9 +168,9 @@ export function decideHandoff(
     const threat = THREATS[reason.code];
     if (threat)
       add('handoff', 0.85, {
-        code: threat,
-        detail: `The message raises a ${reason.code} threat.`,
-        evidence: reason.evidence,
+        code: threat.code,
+        detail: threat.detail,
+        ...(reason.evidence ? { evidence: reason.evidence } : {}),
       });
   }
   if (signals.urgency.value === 'critical') {
