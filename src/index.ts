@@ -206,6 +206,19 @@ export {
   type Redaction,
 } from './pii/redact.js';
 export {
+  abstentionCorrect,
+  aggregate,
+  bootstrapDelta,
+  citationPrecision,
+  factRecall,
+  groundedness,
+  rougeL,
+  tokenF1,
+  type Aggregate,
+  type BootstrapDelta,
+  type Groundedness,
+} from './evals/scorers.js';
+export {
   evaluateHandoff,
   HandoffRecordSchema,
   type HandoffEvalReport,
