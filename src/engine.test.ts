@@ -81,8 +81,8 @@ describe('engine.handle', () => {
     expect(record.events.filter((event) => event.type === 'handed_off')).toHaveLength(1);
   });
 
+  // fi-late-order-escalation is checked, with more, by the test above.
   it.each([
-    ['fi-late-order-escalation', ['LU-482913', '189,90 €', '28.11.2026'], 4],
     ['en-billing-dispute', ['INV-2026-004512', '349,00 €'], 2],
     ['fi-safety-issue', ['LU-530871'], 2],
   ])('%s: one customer, one timeline, and every key fact in the packet', async (name, facts, messages) => {

@@ -260,13 +260,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     async recap(conversationId) {
       const record = await store.get(conversationId);
       if (!record) return undefined;
-      const lastTriage = [...record.events].reverse().find((event) => event.type === 'triaged');
-      const language =
-        lastTriage?.data?.language === 'en'
-          ? 'en'
-          : lastTriage?.data?.language === 'fi'
-            ? 'fi'
-            : defaultLanguage;
+      const triaged = record.events.findLast((event) => event.type === 'triaged')?.data?.language;
+      const language = triaged === 'fi' || triaged === 'en' ? triaged : defaultLanguage;
       return recapConversation(record, { language, timeZone });
     },
     async resolve(conversationId, resolveOptions = {}) {
@@ -292,10 +287,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     async recordSurvey(conversationId, answer) {
       const { at: when, ...scores } = answer;
       const data = parseInput(SurveyAnswerSchema, scores, 'survey answer');
-      if (!(await store.get(conversationId)))
-        throw new KaikuError('not_found', `No conversation "${conversationId}".`, {
-          hint: 'Use the conversationId that engine.handle() returned.',
-        });
+      // The store refuses an event for an unknown conversation, with a hint.
       await store.appendEvent({ conversationId, type: 'survey_answered', at: isoTime(when, clock), data });
     },
     async metrics(range = {}) {
@@ -312,9 +304,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         'A message needs at least { channel, text }.',
       );
       const text = normalizeText(message.text);
-      const receivedAt = message.receivedAt
-        ? new Date(message.receivedAt).toISOString()
-        : clock.now().toISOString();
+      const receivedAt = isoTime(message.receivedAt, clock);
       const customer = withSignatureIdentities(message.customer, message.channel, message.text);
 
       const recorded = await store.record(
@@ -347,10 +337,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       const earlier = earlierCustomer.map((item): TriageNote => {
         const note = notes.get(item.id);
         if (note) return note;
-        const itemSentiment = sentimentOf(item.text, languages.detect(item.text).value);
+        const itemLanguage = languages.detect(item.text).value;
+        const itemSentiment = sentimentOf(item.text, itemLanguage);
         return {
           messageId: item.id,
-          language: languages.detect(item.text).value,
+          language: itemLanguage,
           sentiment: itemSentiment.score,
           sentimentLabel: itemSentiment.value,
         };

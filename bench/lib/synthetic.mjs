@@ -1,17 +1,10 @@
 // A deterministic synthetic corpus for retrieval speed and scale: Zipf-distributed pseudo-words, so frequent
 // terms occur in most chunks as they do in real text (uniform words would hide the cost of long posting lists).
 
-/** mulberry32: a small seeded PRNG; returns floats in [0, 1). */
-export function createRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as createRandom } from '../../dist/core/random.js';
+
+/** The library's seeded PRNG (mulberry32): floats in [0, 1), the same for the same seed. */
+export { createRandom };
 
 const integer = (random, min, max) => min + Math.floor(random() * (max - min + 1));
 

@@ -20,6 +20,15 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
   return hash >>> 0;
 }
 
+/** The feature space a model was trained in: its hashed size, and the optional IDF and concept features. */
+export interface FeatureSpace {
+  dimensions: number;
+  idf?: Float32Array | undefined;
+  concepts?: ConceptMatcher | undefined;
+  /** @default 1 */
+  conceptWeight?: number;
+}
+
 /**
  * Features of a message for intent classification: folded words, their stems in `lang`, word bigrams, and
  * character 3–5-grams of each folded word. Character n-grams carry inflection ("tilauksen" ~ "tilausta") and
@@ -28,14 +37,8 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
  * each concept a word expresses is one more feature (`k:refund`), shared by every word of that concept,
  * weighted `conceptWeight` against a word's 1.
  */
-export function extractFeatures(
-  text: string,
-  lang: Language,
-  dimensions: number,
-  idf?: Float32Array,
-  concepts?: ConceptMatcher,
-  conceptWeight = 1,
-): SparseVector {
+export function extractFeatures(text: string, lang: Language, space: FeatureSpace): SparseVector {
+  const { dimensions, idf, concepts, conceptWeight = 1 } = space;
   const scratch = scratchFor(dimensions);
   const { counts, weights } = scratch;
   const touched: number[] = [];

@@ -203,13 +203,11 @@ function train(data: readonly IntentExample[], labels: readonly string[], settin
   const weights = new Float32Array(dimensions * classes);
   const bias = new Float64Array(classes);
   const idf = featureIdf(
-    data.map((example) =>
-      extractFeatures(example.text, example.lang ?? 'other', dimensions, undefined, concepts, conceptWeight),
-    ),
+    data.map((example) => extractFeatures(example.text, example.lang ?? 'other', settings)),
     dimensions,
   );
   const vectors = data.map((example) =>
-    extractFeatures(example.text, example.lang ?? 'other', dimensions, idf, concepts, conceptWeight),
+    extractFeatures(example.text, example.lang ?? 'other', { ...settings, idf }),
   );
   const targets = data.map((example) => labelIndex.get(example.label) ?? -1);
   const order = vectors.map((_, i) => i).filter((i) => targets[i]! >= 0);
@@ -259,14 +257,7 @@ function heldOutLogits(model: Weights, held: readonly IntentExample[]): Logit[] 
     .filter((example) => labelIndex.has(example.label))
     .map((example) => {
       const out = new Float64Array(classes);
-      const vector = extractFeatures(
-        example.text,
-        example.lang ?? 'other',
-        model.dimensions,
-        model.idf,
-        model.concepts,
-        model.conceptWeight,
-      );
+      const vector = extractFeatures(example.text, example.lang ?? 'other', model);
       scoreInto(vector, model.weights, bias, classes, out, 1);
       return { out, target: labelIndex.get(example.label)! };
     });
@@ -338,25 +329,15 @@ export function belowFloor(best: { label: string; confidence: number }, minConfi
 }
 
 function createModel(model: Weights & { minConfidence: number; temperature: number }): IntentModel {
-  const {
-    labels,
-    dimensions,
-    weights,
-    bias,
-    minConfidence,
-    temperature,
-    idf,
-    lexicon,
-    concepts,
-    conceptWeight,
-  } = model;
+  const { labels, dimensions, weights, bias, minConfidence, temperature, idf, lexicon, conceptWeight } =
+    model;
   const classes = labels.length;
   const biasArray = Float64Array.from(bias);
   const compact = compactWeights(weights, dimensions, classes);
   return {
     labels,
     predict(text, options = {}) {
-      const vector = extractFeatures(text, options.lang ?? 'other', dimensions, idf, concepts, conceptWeight);
+      const vector = extractFeatures(text, options.lang ?? 'other', model);
       const probabilities = new Float64Array(classes);
       scoreCompact(vector, compact, biasArray, classes, probabilities);
       softmaxInPlace(probabilities, temperature);

@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import type { Language } from '../core/schemas.js';
 import { evaluateIntents, type IntentEvalReport, type LabelledMessage } from '../evals/intents.js';
 import type { Io } from './main.js';
-import { parseLanguage, readJsonl } from './shared.js';
+import { languageOption, readJsonl } from './shared.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -88,9 +87,4 @@ function formatIntentReport(report: IntentEvalReport): string {
     'weakest intents:',
     ...worst,
   ].join('\n');
-}
-
-function languageOption(value: unknown): { lang?: Language } {
-  const lang = parseLanguage(value);
-  return lang ? { lang } : {};
 }

@@ -13,7 +13,7 @@ import { createListener, type Mention } from '../sentiment/listener.js';
 import { scoreSentiment } from '../sentiment/sentiment.js';
 import { scoreUrgency } from '../sentiment/urgency.js';
 import type { Io } from './main.js';
-import { parseLanguage, readJsonl } from './shared.js';
+import { languageOption, readJsonl } from './shared.js';
 
 type Values = Record<string, string | boolean | undefined>;
 const EXIT_USAGE = 2;
@@ -58,15 +58,9 @@ export async function runEvalSentiment(values: Values, _positionals: string[], i
     );
     return EXIT_USAGE;
   }
-  const [test, train] = await Promise.all([
-    readJsonl<SentimentRecord>(testPath),
-    values.train ? readJsonl<SentimentRecord>(values.train as string) : Promise.resolve(undefined),
-  ]);
-  const { model: _model, ...report } = await evaluateSentiment({
-    test,
-    ...(train ? { train } : {}),
-    ...lang(values.lang),
-  });
+  const { model: _model, ...report } = await evaluateSentiment(
+    await evalInputs<SentimentRecord>(testPath, values),
+  );
   io.out(values.json ? JSON.stringify(report) : formatSentimentReport(report));
   return 0;
 }
@@ -80,17 +74,23 @@ export async function runEvalComplaints(values: Values, _positionals: string[], 
     );
     return EXIT_USAGE;
   }
-  const [test, train] = await Promise.all([
-    readJsonl<ComplaintRecord>(testPath),
-    values.train ? readJsonl<ComplaintRecord>(values.train as string) : Promise.resolve(undefined),
-  ]);
-  const { model: _model, ...report } = await evaluateComplaints({
-    test,
-    ...(train ? { train } : {}),
-    ...lang(values.lang),
-  });
+  const { model: _model, ...report } = await evaluateComplaints(
+    await evalInputs<ComplaintRecord>(testPath, values),
+  );
   io.out(values.json ? JSON.stringify(report) : formatComplaintReport(report));
   return 0;
+}
+
+// The records of --test, of --train when given, and --lang: what evaluateSentiment and evaluateComplaints take.
+async function evalInputs<T>(
+  testPath: string,
+  values: Values,
+): Promise<{ test: T[]; train?: T[]; lang?: Language }> {
+  const [test, train] = await Promise.all([
+    readJsonl<T>(testPath),
+    values.train ? readJsonl<T>(values.train as string) : Promise.resolve(undefined),
+  ]);
+  return { test, ...(train ? { train } : {}), ...languageOption(values.lang) };
 }
 
 /** `kaiku listen --input <mentions.jsonl> [--json]`: replays a stream and prints one line per alert. */
@@ -123,11 +123,6 @@ export async function runListen(values: Values, _positionals: string[], io: Io):
     `${stats.ingested} mentions scored, ${stats.duplicates} duplicates dropped, ${replies} need a reply, ${stats.alerts} alert(s).`,
   );
   return 0;
-}
-
-function lang(value: unknown): { lang?: Language } {
-  const parsed = parseLanguage(value);
-  return parsed ? { lang: parsed } : {};
 }
 
 function formatSentimentReport(report: SentimentEvalReport): string {

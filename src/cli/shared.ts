@@ -19,6 +19,12 @@ export function parseLanguage(value: unknown): Language | undefined {
   return parsed.data;
 }
 
+/** A `--lang` flag as an options fragment: `{ lang }` when given, `{}` when absent. */
+export function languageOption(value: unknown): { lang?: Language } {
+  const lang = parseLanguage(value);
+  return lang ? { lang } : {};
+}
+
 /**
  * Reads a JSON Lines file, with a clear error when it is missing or broken. `T` is what the caller expects; the
  * records are not checked here, so pass them to a function that validates its input.

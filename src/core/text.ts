@@ -46,37 +46,46 @@ export function foldText(text: string): string {
 let lastFoldInput = '';
 let lastFoldOutput = '';
 
+/** A text split into words: {@link tokenize}'s tokens, the same folded, and where clauses start. */
+export interface FoldedTokens {
+  tokens: readonly string[];
+  folded: readonly string[];
+  /**
+   * True at a token that follows ".", "!", "?" or ";" (a negation's reach stops there: "nothing. worst service").
+   * Empty when the text has no such mark.
+   */
+  clauseStarts: readonly boolean[];
+}
+
 /**
- * The tokens of a text and the same tokens folded (see {@link tokenize} and {@link fold}). The last result is
- * remembered, so scorers that run one after another on a message split it once. Do not modify the arrays.
+ * The tokens of a text, folded, and its clause starts, in one pass. The last result is remembered, so scorers that
+ * run one after another on a message split it once. Do not modify the arrays.
  */
-export function foldedTokens(text: string): { tokens: readonly string[]; folded: readonly string[] } {
+export function foldedTokens(text: string): FoldedTokens {
   if (text !== lastTokensInput) {
-    const tokens = tokenize(text);
-    lastTokens = { tokens, folded: tokens.map(fold) };
+    let lower = text.normalize('NFC').toLowerCase();
+    if (lower.includes('’')) lower = lower.replace(/’/g, "'");
+    let tokens: string[];
+    const clauseStarts: boolean[] = [];
+    if (!CLAUSE_MARK.test(lower)) tokens = lower.match(TOKEN) ?? [];
+    else {
+      tokens = [];
+      let end = 0;
+      for (const match of lower.matchAll(TOKEN)) {
+        clauseStarts.push(tokens.length > 0 && CLAUSE_MARK.test(lower.slice(end, match.index)));
+        tokens.push(match[0]);
+        end = match.index + match[0].length;
+      }
+    }
+    lastTokens = { tokens, folded: tokens.map(fold), clauseStarts };
     lastTokensInput = text;
   }
   return lastTokens;
 }
 
+const CLAUSE_MARK = /[.!?;]/;
 let lastTokensInput = '';
-let lastTokens: { tokens: readonly string[]; folded: readonly string[] } = { tokens: [], folded: [] };
-
-/**
- * For each token of {@link tokenize}, whether a sentence or clause ends before it (".", "!", "?", ";" between it
- * and the token before): a negation's reach stops there ("nothing. worst service").
- */
-export function clauseStarts(text: string): boolean[] {
-  let lower = text.normalize('NFC').toLowerCase();
-  if (lower.includes('’')) lower = lower.replace(/’/g, "'");
-  const starts: boolean[] = [];
-  let end = 0;
-  for (const match of lower.matchAll(TOKEN)) {
-    starts.push(starts.length > 0 && /[.!?;]/.test(lower.slice(end, match.index)));
-    end = match.index + match[0].length;
-  }
-  return starts;
-}
+let lastTokens: FoldedTokens = { tokens: [], folded: [], clauseStarts: [] };
 
 /**
  * Removes diacritics, so text typed without ä/ö meets text written with them.

@@ -3,6 +3,7 @@ import { round3 } from '../core/text.js';
 import { parseInput } from '../core/validate.js';
 import { detectHumanRequest } from '../handoff/policy.js';
 import { percentile } from './retrieval-metrics.js';
+import { precisionRecall } from './scorers.js';
 
 /**
  * A message of a handoff eval: `{text, handoff: true|false}`, or an NLU++ record whose `labels` contain
@@ -66,12 +67,8 @@ export async function evaluateHandoff(options: {
       if (missed.length < 10) missed.push(record.text);
     }
   }
-  const precision = truePositive + falsePositive > 0 ? truePositive / (truePositive + falsePositive) : 0;
-  const recall = truePositive + falseNegative > 0 ? truePositive / (truePositive + falseNegative) : 0;
   return {
-    precision: round3(precision),
-    recall: round3(recall),
-    f1: round3(precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0),
+    ...precisionRecall(truePositive, truePositive + falsePositive, truePositive + falseNegative),
     accuracy: round3((records.length - falsePositive - falseNegative) / records.length),
     test: records.length,
     positives: truePositive + falseNegative,

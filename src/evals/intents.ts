@@ -11,6 +11,7 @@ import {
   type TrainIntentOptions,
 } from '../classify/intent.js';
 import { percentile } from './retrieval-metrics.js';
+import { precisionRecall } from './scorers.js';
 
 /** A labelled message of an intent eval: `{text, label}`, optionally its language. Other fields are ignored. */
 export const LabelledMessageSchema = z.object({
@@ -211,10 +212,7 @@ export function perLabelScores(
         if (row.gold === label) truePositive++;
       }
     }
-    const precision = predicted > 0 ? truePositive / predicted : 0;
-    const recall = support > 0 ? truePositive / support : 0;
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    out[label] = { precision: round3(precision), recall: round3(recall), f1: round3(f1), support };
+    out[label] = { ...precisionRecall(truePositive, predicted, support), support };
   }
   return out;
 }

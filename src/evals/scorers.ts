@@ -1,5 +1,5 @@
 import type { Language } from '../core/schemas.js';
-import { analyze, fold, splitSentences, tokenize } from '../core/text.js';
+import { analyze, fold, round3, splitSentences, tokenize } from '../core/text.js';
 import { mulberry32 } from '../core/random.js';
 
 /**
@@ -10,6 +10,25 @@ import { mulberry32 } from '../core/random.js';
 // Words of an answer as compared: lower-case, diacritics folded, so "myöhässä" meets "myohassa".
 function words(text: string): string[] {
   return tokenize(text).map(fold);
+}
+
+/** The harmonic mean of precision and recall; 0 when both are 0. */
+export function harmonicF1(precision: number, recall: number): number {
+  return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+}
+
+/**
+ * Precision, recall and F1 of one label from its counts (a ratio with nothing to divide by is 0), rounded to
+ * three decimals as every eval report gives them.
+ */
+export function precisionRecall(
+  truePositive: number,
+  predicted: number,
+  actual: number,
+): { precision: number; recall: number; f1: number } {
+  const precision = predicted > 0 ? truePositive / predicted : 0;
+  const recall = actual > 0 ? truePositive / actual : 0;
+  return { precision: round3(precision), recall: round3(recall), f1: round3(harmonicF1(precision, recall)) };
 }
 
 /**
@@ -31,9 +50,7 @@ export function tokenF1(prediction: string, reference: string): number {
     }
   }
   if (common === 0) return 0;
-  const precision = common / predicted.length;
-  const recall = common / expected.length;
-  return (2 * precision * recall) / (precision + recall);
+  return harmonicF1(common / predicted.length, common / expected.length);
 }
 
 /**
@@ -54,9 +71,7 @@ export function rougeL(prediction: string, reference: string): number {
   }
   const lcs = previous[b.length]!;
   if (lcs === 0) return 0;
-  const precision = lcs / a.length;
-  const recall = lcs / b.length;
-  return (2 * precision * recall) / (precision + recall);
+  return harmonicF1(lcs / a.length, lcs / b.length);
 }
 
 /** Whether each sentence of an answer is supported by the passages it cites. */

@@ -8,6 +8,7 @@ import { trainSentimentModel, type SentimentModel } from '../sentiment/model.js'
 import { scoreSentiment } from '../sentiment/sentiment.js';
 import { perLabelScores, type LabelScores } from './intents.js';
 import { percentile } from './retrieval-metrics.js';
+import { precisionRecall } from './scorers.js';
 
 const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
 
@@ -193,13 +194,12 @@ export async function evaluateComplaints(options: {
     if (isComplaint && record.label === 'complaint') truePositive++;
     if (isComplaint === (record.label === 'complaint')) right++;
   }
-  const precision = predicted > 0 ? truePositive / predicted : 0;
-  const recall = actual > 0 ? truePositive / actual : 0;
+  const { precision, recall, f1 } = precisionRecall(truePositive, predicted, actual);
   return {
     accuracy: round3(right / test.length),
-    f1: round3(precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0),
-    precision: round3(precision),
-    recall: round3(recall),
+    f1,
+    precision,
+    recall,
     scorer: model ? 'trained' : 'rules',
     p50Ms: Math.round(percentile(durations, 0.5) * 1000) / 1000,
     ...(trainMs !== undefined ? { trainMs, train: trainCount! } : {}),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConversationRecord } from '../core/ports.js';
 import { round3 } from '../core/text.js';
+import { percentile } from '../evals/retrieval-metrics.js';
 
 /** A customer's survey answers: CSAT 1–5, NPS 0–10, CES 1–7 (any of them). */
 export const SurveyAnswerSchema = z
@@ -148,7 +149,5 @@ export function computeServiceMetrics(
 
 function durationStats(values: number[]): DurationStats {
   if (values.length === 0) return { count: 0, p50Ms: null, p90Ms: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { count: values.length, p50Ms: at(0.5), p90Ms: at(0.9) };
+  return { count: values.length, p50Ms: percentile(values, 0.5), p90Ms: percentile(values, 0.9) };
 }

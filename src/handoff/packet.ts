@@ -295,7 +295,7 @@ export function recapConversation(
   const promises = record.messages
     .filter((message) => message.author !== 'customer')
     .flatMap((message) => splitSentences(message.text).filter((sentence) => PROMISE.test(sentence)));
-  const handoff = [...record.events].reverse().find((event) => event.type === 'handed_off');
+  const handoff = record.events.findLast((event) => event.type === 'handed_off');
   const lines = [finnish ? 'Yhteenveto keskustelustamme:' : 'A recap of our conversation:'];
   if (answers.length > 0)
     lines.push(...answers.map((answer) => `- ${finnish ? 'Vastasimme' : 'We answered'}: ${answer}`));

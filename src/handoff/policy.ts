@@ -7,7 +7,7 @@ import type {
   SentimentResult,
   UrgencyResult,
 } from '../core/schemas.js';
-import { excerptAround, fold, round3 } from '../core/text.js';
+import { excerptAround, foldText, round3 } from '../core/text.js';
 
 /** Everything the handoff policy looks at. Gather it with the other stages; the policy itself does no I/O. */
 export interface HandoffSignals {
@@ -79,7 +79,7 @@ const ASKS_FOR_HUMAN = new RegExp(
  * @example detectHumanRequest('Voinko puhua oikean ihmisen kanssa?') // { value: true, evidence: '…' }
  */
 export function detectHumanRequest(text: string): { value: boolean; evidence?: string } {
-  const asked = ASKS_FOR_HUMAN.exec(fold(text.toLowerCase()));
+  const asked = ASKS_FOR_HUMAN.exec(foldText(text));
   return asked
     ? { value: true, evidence: excerptAround(text, asked.index, asked[0].length) }
     : { value: false };
@@ -124,14 +124,14 @@ export function decideHandoff(
   const fired: { action: HandoffAction; reason: Reason; strength: number }[] = [];
   const add = (action: HandoffAction, strength: number, reason: Reason) =>
     fired.push({ action, reason: { ...reason, weight: strength }, strength });
-  const folded = fold(signals.text.toLowerCase());
+  const folded = foldText(signals.text);
 
-  const asked = ASKS_FOR_HUMAN.exec(folded);
-  if (asked) {
+  const asked = detectHumanRequest(signals.text);
+  if (asked.value) {
     add('handoff', 0.95, {
       code: 'asks-for-human',
       detail: 'The customer asks for a person.',
-      evidence: excerptAround(signals.text, asked.index, asked[0].length),
+      evidence: asked.evidence!,
     });
   } else if (
     signals.intent.value === policy.humanIntent &&

@@ -194,8 +194,8 @@ export function trainComplaintModel(examples: readonly ComplaintExample[]): Comp
     const first = trainIntentModel(fit, options);
     const rows = held.map((example) => ({
       gold: example.label,
-      model: complaintLogit(first, example.text, example.lang),
-      rules: ruleLogit(example.text),
+      model: logOdds(first.predict(example.text, { lang: example.lang ?? 'other', topK: 1 })),
+      rules: logOdds(detectComplaint(example.text)),
     }));
     let best = { weight: 0, loss: Infinity };
     for (let weight = 0; weight <= 2.0001; weight += 0.1) {
@@ -226,13 +226,12 @@ function createComplaintModel(classifier: IntentModel, ruleWeight: number): Comp
   return {
     detect(text, context = {}) {
       const rules = detectComplaint(text, context);
-      const ruleOdds = logOdds(rules);
-      const logit = complaintLogit(classifier, text, context.lang) + ruleWeight * ruleOdds;
+      // One prediction gives both the model's log-odds and its evidence.
+      const model = classifier.predict(text, { lang: context.lang ?? 'other', topK: 1 });
+      const logit = logOdds(model) + ruleWeight * logOdds(rules);
       const probability = 1 / (1 + Math.exp(-logit));
       const value: ComplaintLabel = probability >= 0.5 ? 'complaint' : 'not_complaint';
-      const evidence = classifier
-        .predict(text, { lang: context.lang ?? 'other', topK: 1 })
-        .reasons.find((reason) => reason.code === 'top-features');
+      const evidence = model.reasons.find((reason) => reason.code === 'top-features');
       return {
         value,
         confidence: round3(value === 'complaint' ? probability : 1 - probability),
@@ -253,21 +252,9 @@ function createComplaintModel(classifier: IntentModel, ruleWeight: number): Comp
   };
 }
 
-function complaintLogit(classifier: IntentModel, text: string, lang: Language | undefined): number {
-  const result = classifier.predict(text, { lang: lang ?? 'other', topK: 1 });
+// The log-odds of "complaint" in a two-label answer (the trained classifier's or the rules'), kept finite.
+function logOdds(result: { value: string; confidence: number }): number {
   const complaint = result.value === 'complaint' ? result.confidence : 1 - result.confidence;
   const p = Math.min(Math.max(complaint, 1e-4), 1 - 1e-4);
-  return Math.log(p / (1 - p));
-}
-
-function ruleLogit(text: string): number {
-  return logOdds(detectComplaint(text));
-}
-
-function logOdds(result: ComplaintResult): number {
-  const p = Math.min(
-    Math.max(result.value === 'complaint' ? result.confidence : 1 - result.confidence, 1e-4),
-    1 - 1e-4,
-  );
   return Math.log(p / (1 - p));
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Reason, SentimentLabel, SentimentResult } from '../core/schemas.js';
-import { clauseStarts, fold, foldedTokens, isStopWord, round3 } from '../core/text.js';
+import { fold, foldedTokens, isStopWord, round3 } from '../core/text.js';
 import {
   DAMPENERS,
   EMOJI_VALENCE,
@@ -149,7 +149,7 @@ function isExpectedOutcome(token: string): boolean {
  */
 export function scoreSentiment(text: string, options: SentimentOptions = {}): SentimentResult {
   const threshold = options.threshold ?? 0.2;
-  const { tokens, folded } = foldedTokens(text);
+  const { tokens, folded, clauseStarts } = foldedTokens(text);
   const sarcasmContext = folded.some((word) => FOLDED_SARCASM.has(word));
   const cues: Reason[] = [];
   let total = 0;
@@ -158,11 +158,10 @@ export function scoreSentiment(text: string, options: SentimentOptions = {}): Se
   let praise = 0;
   let criticism = 0;
 
-  // Where a sentence or clause ends, a negation stops reaching (only worked out when the text has such marks).
-  const clauses = /[.!?;]/.test(text) ? clauseStarts(text) : undefined;
+  // Where a sentence or clause ends, a negation stops reaching.
   for (let i = 0; i < tokens.length; i++) {
     const word = folded[i]!;
-    if (clauses?.[i]) {
+    if (clauseStarts[i]) {
       negationLeft = 0;
       scale = 1;
     }

@@ -126,7 +126,7 @@ export function syntheticMentions(options: SyntheticMentionOptions = {}): Mentio
   };
   for (let minute = 0; minute < minutes; minute++) {
     // Busier by day: the rate swings ±30% over the day, highest mid-afternoon.
-    const hour = ((minute / 60) % 24) + 0;
+    const hour = (minute / 60) % 24;
     const rate = perMinute * (1 + 0.3 * Math.sin(((hour - 9) / 24) * 2 * Math.PI));
     let count = Math.floor(rate);
     if (random() < rate - count) count++;
