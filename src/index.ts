@@ -210,6 +210,8 @@ export {
   aggregate,
   bootstrapDelta,
   citationPrecision,
+  percentileInterval,
+  resample,
   factRecall,
   groundedness,
   rougeL,
@@ -218,6 +220,76 @@ export {
   type BootstrapDelta,
   type Groundedness,
 } from './evals/scorers.js';
+export {
+  CaseFormatSchema,
+  EvalCaseSchema,
+  EvalExpectationSchema,
+  EvalTurnSchema,
+  LlmConfigSchema,
+  loadEngineConfig,
+  loadSuite,
+  SuiteEngineSchema,
+  SuiteSchema,
+  withEngine,
+  type CaseFormat,
+  type EvalCase,
+  type EvalCaseInput,
+  type EvalExpectation,
+  type EvalSuite,
+  type EvalTurn,
+  type LlmConfig,
+  type SuiteConfig,
+  type SuiteEngine,
+} from './evals/suite.js';
+export {
+  chatModelFrom,
+  engineOptionsFrom,
+  runEvalSuite,
+  type EvalReport,
+  type EvalRunOptions,
+  type RunSpread,
+} from './evals/run.js';
+export {
+  failedCaseScores,
+  isAnswerable,
+  scoreCase,
+  type CasePrediction,
+  type CaseResult,
+  type CaseScores,
+  type JudgeScores,
+  type TokenUsage,
+} from './evals/case-scores.js';
+export {
+  headline,
+  HEADLINE_METRICS,
+  summarizeCases,
+  type EvalMetrics,
+  type HeadlineMetric,
+  type Rate,
+  type ReliabilityBin,
+  type SummaryOptions,
+} from './evals/summary.js';
+export {
+  createLlmJudge,
+  judgeMessages,
+  JudgeVerdictSchema,
+  type JudgeInput,
+  type JudgeVerdict,
+  type LlmJudge,
+} from './evals/judge.js';
+export {
+  compareReports,
+  type CompareOptions,
+  type ComparisonReport,
+  type MetricComparison,
+} from './evals/compare.js';
+export {
+  metricLabel,
+  renderHtml,
+  renderMarkdown,
+  writeReports,
+  type WrittenReports,
+} from './evals/report.js';
 export {
   evaluateHandoff,
   HandoffRecordSchema,

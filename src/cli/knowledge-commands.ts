@@ -10,34 +10,12 @@ import {
   type KnowledgeIndexOptions,
 } from '../retrieve/knowledge-index.js';
 import type { Io } from './main.js';
-import { parseLanguage, readJsonl } from './shared.js';
+import { parseLanguage, progressBar, readJsonl } from './shared.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
 /** Exit code for bad usage or input. */
 const EXIT_USAGE = 2;
-
-/** A progress bar on standard error when it is a terminal; silent otherwise, so piped output stays clean. */
-export function progressBar(
-  io: Io,
-  label: string,
-): ((done: number, total: number) => void) & { finish(): void } {
-  let last = 0;
-  const update = (done: number, total: number) => {
-    if (!io.interactive) return;
-    const now = Date.now();
-    if (done < total && now - last < 100) return;
-    last = now;
-    const width = 30;
-    const filled = total > 0 ? Math.round((done / total) * width) : width;
-    io.errInline(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
-  };
-  return Object.assign(update, {
-    finish: () => {
-      if (io.interactive) io.errInline('\n');
-    },
-  });
-}
 
 function vectorsOption(value: unknown): KnowledgeIndexOptions['vectors'] {
   if (value === undefined) return undefined;

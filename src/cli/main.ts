@@ -5,6 +5,7 @@ import { KaikuError } from '../core/errors.js';
 import { ChannelSchema, type MessageInput, type TriageResult } from '../core/schemas.js';
 import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
+import { runEvalCompare, runEvalRun } from './eval-commands.js';
 import { runEvalIntents, runTrainIntents } from './intent-commands.js';
 import { runHandoff, runMetrics } from './handoff-commands.js';
 import { runAsk, runEvalRetrieval, runIndex } from './knowledge-commands.js';
@@ -84,6 +85,50 @@ const COMMANDS: Record<string, Command> = {
       },
     },
     run: runAsk,
+  },
+  'eval run': {
+    summary:
+      'Run an eval suite (triage, retrieval, answers, handoff, latency) and write JSON, Markdown and HTML reports.',
+    usage: 'kaiku eval run <suite.yaml> [--out <dir>] [--repeat N] [--engine <engine.yaml>] [--json]',
+    options: {
+      out: {
+        type: 'string',
+        description: 'folder for report.json, report.md and report.html (default: <suite folder>/results)',
+      },
+      repeat: { type: 'string', description: 'runs of the whole suite, for variance (default: 1)' },
+      engine: {
+        type: 'string',
+        description: "engine configuration laid over the suite's engine block (YAML or JSON, same fields)",
+      },
+      json: {
+        type: 'boolean',
+        description: 'print the whole report {suite, metrics, headline, slices, variance, cases, …} as JSON',
+      },
+    },
+    run: runEvalRun,
+  },
+  'eval compare': {
+    summary:
+      'Compare two eval reports with bootstrap intervals; exit 1 when a metric regresses beyond tolerance.',
+    usage:
+      'kaiku eval compare <baseline.json> <candidate.json> [--tolerance 0.02|key=n,…] [--gate key,…] [--strict] [--json]',
+    options: {
+      tolerance: {
+        type: 'string',
+        description: 'how much worse a metric may get: one number, or key=number pairs (default: 0.02)',
+      },
+      gate: { type: 'string', description: 'also gate on these metrics (latency.p95Ms, usage.costUsd …)' },
+      strict: {
+        type: 'boolean',
+        description: 'a drop beyond tolerance fails even when the bootstrap interval includes no change',
+      },
+      json: {
+        type: 'boolean',
+        description:
+          'print {pairedCases, metrics: [{key, baseline, candidate, delta, low, high, regressed}], regressions, passed}',
+      },
+    },
+    run: runEvalCompare,
   },
   'eval retrieval': {
     summary: 'Measure retrieval on {id,title,text} documents and {id,query,doc_ids} queries.',

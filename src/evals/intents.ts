@@ -199,19 +199,22 @@ export function coverageAt(rows: readonly ScoredPrediction[], precision: number)
 export function perLabelScores(
   rows: readonly { gold: string; predicted: string }[],
 ): Record<string, LabelScores> {
-  const labels = [...new Set(rows.map((row) => row.gold))].sort();
+  // One pass of counts, so a bootstrap over thousands of rows and a hundred labels stays fast.
+  const counts = new Map<string, { truePositive: number; predicted: number; support: number }>();
+  const countsOf = (label: string) => {
+    let entry = counts.get(label);
+    if (!entry) counts.set(label, (entry = { truePositive: 0, predicted: 0, support: 0 }));
+    return entry;
+  };
+  for (const row of rows) {
+    countsOf(row.gold).support++;
+    const predicted = countsOf(row.predicted);
+    predicted.predicted++;
+    if (row.gold === row.predicted) predicted.truePositive++;
+  }
   const out: Record<string, LabelScores> = {};
-  for (const label of labels) {
-    let truePositive = 0;
-    let predicted = 0;
-    let support = 0;
-    for (const row of rows) {
-      if (row.gold === label) support++;
-      if (row.predicted === label) {
-        predicted++;
-        if (row.gold === label) truePositive++;
-      }
-    }
+  for (const label of [...counts.keys()].filter((key) => counts.get(key)!.support > 0).sort()) {
+    const { truePositive, predicted, support } = counts.get(label)!;
     out[label] = { ...precisionRecall(truePositive, predicted, support), support };
   }
   return out;

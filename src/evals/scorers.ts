@@ -190,17 +190,31 @@ export function bootstrapDelta(
   }
   if (differences.length === 0) return { delta: 0, low: 0, high: 0, cases: 0 };
   const mean = differences.reduce((sum, value) => sum + value, 0) / differences.length;
-  const iterations = options.iterations ?? 2000;
   const random = mulberry32(options.seed ?? 1);
   const means: number[] = [];
-  for (let k = 0; k < iterations; k++) {
+  for (let k = 0; k < (options.iterations ?? 2000); k++) {
     let sum = 0;
-    for (let i = 0; i < differences.length; i++)
-      sum += differences[Math.floor(random() * differences.length)]!;
+    for (const i of resample(differences.length, random)) sum += differences[i]!;
     means.push(sum / differences.length);
   }
-  means.sort((a, b) => a - b);
-  const tail = (1 - (options.confidence ?? 0.95)) / 2;
-  const at = (q: number) => means[Math.min(means.length - 1, Math.max(0, Math.floor(q * means.length)))]!;
-  return { delta: mean, low: at(tail), high: at(1 - tail), cases: differences.length };
+  return { delta: mean, ...percentileInterval(means, options.confidence ?? 0.95), cases: differences.length };
+}
+
+/** `n` indices drawn with replacement from 0..n-1: one bootstrap resample. */
+export function resample(n: number, random: () => number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * n);
+  return out;
+}
+
+/** The central `confidence` interval of bootstrap statistics by the percentile method; 0..0 for none. */
+export function percentileInterval(
+  values: readonly number[],
+  confidence: number,
+): { low: number; high: number } {
+  if (values.length === 0) return { low: 0, high: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const tail = (1 - confidence) / 2;
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))]!;
+  return { low: at(tail), high: at(1 - tail) };
 }
