@@ -1,7 +1,9 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { capture } from './capture-io.test-helper.js';
 import { main } from './main.js';
 
@@ -47,6 +49,81 @@ describe('kaiku eval run', () => {
     const io = capture();
     expect(await main(['eval', 'run', ...args], io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(message);
+  });
+});
+
+describe('kaiku eval run with an LLM judge', () => {
+  afterEach(() => {
+    nock.cleanAll();
+    vi.unstubAllEnvs();
+  });
+
+  it('asks the judge the suite names (an OpenAI-compatible server) and refuses to run without its key', async () => {
+    const judged = join(dir, 'judged');
+    await mkdir(judged, { recursive: true });
+    await writeFile(
+      join(judged, 'cases.jsonl'),
+      JSON.stringify({
+        id: 'fi-pickup',
+        lang: 'fi',
+        message: 'Kauanko paketti odottaa noutopisteessä ennen kuin se palautetaan?',
+        expect: { doc_ids: ['pickup-point-parcel'], reference: 'Paketti odottaa noutopisteessä 14 päivää.' },
+      }),
+    );
+    await writeFile(
+      join(judged, 'suite.yaml'),
+      `name: judged\ncases: cases.jsonl\nengine:\n  knowledge: ${SAMPLE_KNOWLEDGE_DIR}\n` +
+        'judge: { model: judge-model, base_url: "http://judge.test/v1", api_key_env: KAIKU_TEST_JUDGE_KEY }\n',
+    );
+    vi.stubEnv('KAIKU_TEST_JUDGE_KEY', '');
+    const refused = capture();
+    expect(await main(['eval', 'run', join(judged, 'suite.yaml')], refused)).toBe(2);
+    expect(refused.stderr.join('\n')).toMatch(/KAIKU_TEST_JUDGE_KEY is not set/);
+
+    vi.stubEnv('KAIKU_TEST_JUDGE_KEY', 'test-key');
+    let prompt = '';
+    const scope = nock('http://judge.test')
+      .post('/v1/chat/completions', (body: { model: string; messages: { content: string }[] }) => {
+        prompt = body.messages.map((message) => message.content).join('\n');
+        return body.model === 'judge-model';
+      })
+      .reply(200, {
+        id: 'c',
+        object: 'chat.completion',
+        created: 1,
+        model: 'judge-model',
+        choices: [
+          {
+            index: 0,
+            finish_reason: 'stop',
+            message: {
+              role: 'assistant',
+              refusal: null,
+              content: JSON.stringify({
+                sentences: 1,
+                supported: 1,
+                correctness: 0.9,
+                explanation: 'Oikein.',
+              }),
+            },
+          },
+        ],
+        usage: { prompt_tokens: 300, completion_tokens: 30, total_tokens: 330 },
+      });
+    const io = capture();
+    expect(await main(['eval', 'run', join(judged, 'suite.yaml'), '--json'], io), io.stderr.join('\n')).toBe(
+      0,
+    );
+    scope.done();
+    const report = JSON.parse(io.stdout.join(''));
+    expect(prompt).toContain('Arvioit asiakaspalvelun vastauksen');
+    expect(report.engine.judge).toBe('judge/openai/judge-model');
+    expect(report.metrics.usage).toMatchObject({
+      judgeCalls: 1,
+      judgeInputTokens: 300,
+      judgeOutputTokens: 30,
+    });
+    expect(report.headline['answers.judgeCorrectness']).toBe(0.9);
   });
 });
 
