@@ -22,9 +22,14 @@ import { loadLanguageDetector } from './core/language.js';
 import type { ChatModel, ConversationRecord, ConversationStore } from './core/ports.js';
 import { answerWithModel } from './retrieve/llm-answer.js';
 import {
+  ChannelSchema,
+  LanguageSchema,
   MAX_TEXT_CHARS,
   MessageInputSchema,
+  TriageResultSchema,
+  UrgencyLevelSchema,
   type Answer,
+  type HandoffPacket,
   type Channel,
   type CustomerIdentity,
   type IntentResult,
@@ -35,6 +40,7 @@ import {
   type SentimentLabel,
   type SentimentResult,
   type TriageResult,
+  type UrgencyResult,
 } from './core/schemas.js';
 import { normalizeText } from './core/text.js';
 import { parseInput } from './core/validate.js';
@@ -133,6 +139,26 @@ export interface QueueLoad {
   throughputPerHour?: number;
 }
 
+/** What {@link Engine.triage} reads: the text, and optionally its channel and language. */
+export const TriageInputSchema = z.object({
+  text: MessageInputSchema.shape.text,
+  channel: ChannelSchema.default('chat'),
+  /** Skips language detection. */
+  lang: LanguageSchema.optional(),
+});
+export type TriageInput = z.input<typeof TriageInputSchema>;
+
+/** Every stage's result for one text, before any conversation or answer: what {@link Engine.triage} returns. */
+export const MessageTriageSchema = TriageResultSchema.pick({
+  channel: true,
+  language: true,
+  intent: true,
+  sentiment: true,
+  urgency: true,
+  route: true,
+});
+export type MessageTriage = z.infer<typeof MessageTriageSchema>;
+
 /** Options of one {@link Engine.handle} call. */
 export interface HandleOptions {
   signal?: AbortSignal;
@@ -146,6 +172,25 @@ export interface Engine {
    * building the packet when a human takes over. Throws {@link InvalidInputError} naming the bad field.
    */
   handle(message: MessageInput, options?: HandleOptions): Promise<TriageResult>;
+  /**
+   * Language, intent, sentiment, urgency and route of one text, without recording anything: for a front end that
+   * only wants the triage. Throws {@link InvalidInputError} for empty, huge or malformed text.
+   */
+  triage(input: TriageInput, options?: HandleOptions): Promise<MessageTriage>;
+  /**
+   * Answers a question from the knowledge base (with the chat model when one is configured), with citations, or
+   * abstains with the reason. Nothing is recorded.
+   */
+  answer(question: string, options?: HandleOptions & { lang?: 'fi' | 'en' }): Promise<Answer>;
+  /**
+   * Hands a conversation to a person now (an agent or the front end asked): builds the packet from the whole
+   * conversation, marks it handed off and tells the customer who takes over and by when. Throws
+   * {@link KaikuError} `not_found` for an unknown id.
+   */
+  handoff(
+    conversationId: string,
+    options?: HandleOptions & { reason?: string; at?: Date | string },
+  ): Promise<HandoffPacket>;
   /** A conversation with its messages and events, or undefined. */
   conversation(conversationId: string): Promise<ConversationRecord | undefined>;
   /** Records a person's reply in the conversation (the first one after a handoff is its first human response). */
@@ -235,10 +280,157 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     }
   };
 
+  const intentOf = async (
+    text: string,
+    lang: Language,
+    signal: AbortSignal | undefined,
+  ): Promise<IntentResult> =>
+    intents
+      ? classify(intents, text, lang, signal)
+      : {
+          value: UNKNOWN_INTENT,
+          confidence: 0,
+          alternatives: [],
+          reasons: [{ code: 'no-intent-model', detail: 'No intent model is configured.' }],
+        };
+  const routeOf = (
+    intent: IntentResult,
+    urgency: UrgencyResult,
+    language: LanguageResult,
+    sentiment: SentimentResult,
+    channel: Channel,
+    tier: 'standard' | 'vip',
+  ) =>
+    routeMessage(
+      {
+        intent: intent.value,
+        urgency: urgency.value,
+        safety: urgency.reasons.some((reason) => reason.code === 'safety'),
+        language: language.value,
+        sentiment: sentiment.value,
+        channel,
+        tier,
+      },
+      routing,
+    );
+  const answerFor = async (
+    text: string,
+    lang: 'fi' | 'en',
+    signal: AbortSignal | undefined,
+  ): Promise<Answer> =>
+    knowledge
+      ? chatModel
+        ? answerWithModel(knowledge, text, { lang, chatModel, ...(signal ? { signal } : {}) })
+        : knowledge.answer(text, { lang, ...(signal ? { signal } : {}) })
+      : {
+          abstained: true,
+          text: null,
+          citations: [],
+          confidence: 0,
+          language: lang,
+          reasons: [{ code: 'no-knowledge-base', detail: 'No knowledge base is configured.' }],
+        };
+
   return {
     store,
     knowledge,
     intents,
+    async triage(input, triageOptions = {}) {
+      const { signal } = triageOptions;
+      throwIfAborted(signal);
+      const parsed = parseInput(TriageInputSchema, input, 'triage input', 'Send at least { text }.');
+      const text = normalizeText(parsed.text);
+      const language: LanguageResult = parsed.lang
+        ? {
+            value: parsed.lang,
+            confidence: 1,
+            reasons: [{ code: 'given', detail: 'The caller gave the language.' }],
+          }
+        : languages.detect(text);
+      const intent = await intentOf(text, language.value, signal);
+      const sentiment = sentimentOf(text, language.value);
+      const urgency = scoreUrgency(text, { sentiment });
+      const route = routeOf(intent, urgency, language, sentiment, parsed.channel, 'standard');
+      return { channel: parsed.channel, language, intent, sentiment, urgency, route };
+    },
+    async answer(question, answerOptions = {}) {
+      const { signal } = answerOptions;
+      throwIfAborted(signal);
+      const text = normalizeText(parseInput(MessageInputSchema.shape.text, question, 'question'));
+      const detected = languages.detect(text).value;
+      const lang =
+        answerOptions.lang ?? (detected === 'fi' || detected === 'en' ? detected : defaultLanguage);
+      return answerFor(text, lang, signal);
+    },
+    async handoff(conversationId, handoffOptions = {}) {
+      const { signal } = handoffOptions;
+      throwIfAborted(signal);
+      const record = await store.get(conversationId);
+      if (!record)
+        throw new KaikuError('not_found', `No conversation "${conversationId}".`, {
+          hint: 'Use the conversationId that engine.handle() returned.',
+        });
+      const at = isoTime(handoffOptions.at, clock);
+      const last = record.events.findLast((event) => event.type === 'triaged')?.data ?? {};
+      const language: 'fi' | 'en' =
+        last['language'] === 'en' || last['language'] === 'fi' ? last['language'] : defaultLanguage;
+      const intent = typeof last['intent'] === 'string' ? last['intent'] : UNKNOWN_INTENT;
+      const urgency = UrgencyLevelSchema.catch('normal').parse(last['urgency']);
+      const route = routeMessage(
+        {
+          intent,
+          urgency,
+          safety: urgency === 'critical',
+          language,
+          sentiment: last['sentimentLabel'] === 'negative' ? 'negative' : 'neutral',
+          channel: record.messages.at(-1)?.channel ?? 'chat',
+          tier: record.customer.tier,
+        },
+        routing,
+      );
+      const reason = handoffOptions.reason?.trim();
+      let packet = buildHandoffPacket({
+        record,
+        language,
+        intent,
+        urgency,
+        route,
+        reasons: [
+          {
+            code: 'agent-requested',
+            detail: reason
+              ? `A person was asked for: ${reason.slice(0, 300)}`
+              : 'An agent or the front end asked for a person.',
+          },
+        ],
+        now: new Date(at),
+        timeZone,
+      });
+      if (chatModel) packet = await summarizeWithModel(chatModel, packet, signal ? { signal } : {});
+      if (record.conversation.status !== 'handed_off') {
+        await store.setStatus(conversationId, 'handed_off');
+        await store.appendEvent({
+          conversationId,
+          type: 'handed_off',
+          at,
+          data: {
+            reference: packet.reference,
+            slaDueAt: packet.slaDueAt,
+            queue: route.queue,
+            reasons: ['agent-requested'],
+          },
+        });
+      }
+      await store.append({
+        id: `handoff:${generateId()}`,
+        conversationId,
+        author: 'bot',
+        channel: record.messages.at(-1)?.channel ?? 'chat',
+        text: packet.acknowledgement,
+        receivedAt: at,
+      });
+      return packet;
+    },
     conversation: (id) => store.get(id),
     async agentReply(conversationId, reply) {
       const text = parseInput(z.string().trim().min(1).max(MAX_TEXT_CHARS), reply.text, 'reply text');
@@ -353,14 +545,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       );
       const replyLanguage: 'fi' | 'en' =
         language.value === 'fi' || language.value === 'en' ? language.value : defaultLanguage;
-      const intent: IntentResult = intents
-        ? await classify(intents, text, language.value, signal)
-        : {
-            value: UNKNOWN_INTENT,
-            confidence: 0,
-            alternatives: [],
-            reasons: [{ code: 'no-intent-model', detail: 'No intent model is configured.' }],
-          };
+      const intent = await intentOf(text, language.value, signal);
       const sentiment = sentimentOf(text, language.value);
       const previousSentimentScores = earlier.map((note) => note.sentiment);
       const urgency = scoreUrgency(text, {
@@ -368,34 +553,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         sentiment,
         tier: recorded.customer.tier,
       });
-      const route = routeMessage(
-        {
-          intent: intent.value,
-          urgency: urgency.value,
-          safety: urgency.reasons.some((reason) => reason.code === 'safety'),
-          language: language.value,
-          sentiment: sentiment.value,
-          channel: message.channel,
-          tier: recorded.customer.tier,
-        },
-        routing,
-      );
-      const answer: Answer = knowledge
-        ? chatModel
-          ? await answerWithModel(knowledge, text, {
-              lang: replyLanguage,
-              chatModel,
-              ...(signal ? { signal } : {}),
-            })
-          : await knowledge.answer(text, { lang: replyLanguage, ...(signal ? { signal } : {}) })
-        : {
-            abstained: true,
-            text: null,
-            citations: [],
-            confidence: 0,
-            language: replyLanguage,
-            reasons: [{ code: 'no-knowledge-base', detail: 'No knowledge base is configured.' }],
-          };
+      const route = routeOf(intent, urgency, language, sentiment, message.channel, recorded.customer.tier);
+      const answer = await answerFor(text, replyLanguage, signal);
       const handoff = decideHandoff(
         {
           text,

@@ -5,13 +5,38 @@
 export { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from './sample.js';
 export {
   createEngine,
+  MessageTriageSchema,
   parseJsonl,
+  TriageInputSchema,
   type Clock,
   type Engine,
   type EngineOptions,
   type QueueLoad,
   type HandleOptions,
+  type MessageTriage,
+  type TriageInput,
 } from './engine.js';
+export {
+  createServer,
+  type KaikuServer,
+  type ServerLimits,
+  type ServerOptions,
+  type ServerTenant,
+} from './server/server.js';
+export { loadServePlan, ServeConfigSchema, type ServeConfig, type ServePlan } from './server/config.js';
+export { openApiDocument } from './server/openapi.js';
+export {
+  AnswerRequestSchema,
+  ArticleRequestSchema,
+  ConversationRecordSchema,
+  ErrorSchema,
+  HandoffRequestSchema,
+  KnowledgeResultSchema,
+  MentionsRequestSchema,
+  MentionsResultSchema,
+  ServiceMetricsSchema,
+  SpikeAlertSchema,
+} from './server/schemas.js';
 
 export {
   KaikuError,

@@ -308,6 +308,21 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  serve: {
+    summary: 'Serve the HTTP API and the agent console (tenants, API keys, limits from --config).',
+    usage: 'kaiku serve [--port 8787] [--host 127.0.0.1] [--config <serve.yaml>] [--quiet]',
+    options: {
+      port: { type: 'string', description: 'port to listen on; 0 picks a free one (default: 8787)' },
+      host: { type: 'string', description: 'address to listen on (default: 127.0.0.1)' },
+      config: {
+        type: 'string',
+        description: 'tenants with their keys, knowledge, intents and stores, and limits (YAML or JSON)',
+      },
+      quiet: { type: 'boolean', description: 'no request logs' },
+    },
+    // Loaded on use: the other commands need no HTTP server.
+    run: async (values, _positionals, io) => (await import('./serve-command.js')).runServe(values, io),
+  },
   demo: {
     summary: 'Run the sample multi-channel conversations through the engine and print a readable report.',
     usage: 'kaiku demo [--json] [--conversations <dir>] [--knowledge <dir>] [--intents <file>]',

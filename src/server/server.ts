@@ -1,0 +1,660 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ConfigurationError, InvalidInputError, KaikuError } from '../core/errors.js';
+import { parseInput } from '../core/validate.js';
+import type { Engine } from '../engine.js';
+import { createListener, type Listener, type SpikeAlert } from '../sentiment/listener.js';
+import { CONSOLE_HTML } from './console-page.js';
+import { createIdempotencyCache, type StoredResponse } from './idempotency.js';
+import { openApiDocument } from './openapi.js';
+import {
+  AnswerRequestSchema,
+  ArticleRequestSchema,
+  HandoffRequestSchema,
+  MentionsRequestSchema,
+} from './schemas.js';
+
+/** One tenant: its API keys and its own engine (knowledge base, conversation store) and social listener. */
+export interface ServerTenant {
+  /** A short name for logs, e.g. "acme". */
+  id: string;
+  /** Bearer keys of this tenant, each at least 16 characters. */
+  keys: readonly string[];
+  /** The tenant's engine. Tenants must not share an engine or a store. */
+  engine: Engine;
+  /** @default createListener() */
+  listener?: Listener;
+}
+
+/** Protection limits of the server. Every field has a default. */
+export interface ServerLimits {
+  /** Largest request body, in bytes; larger gets 413. @default 1048576 (1 MiB) */
+  bodyBytes?: number;
+  /** Requests per minute per API key; more gets 429 with Retry-After. @default 6000 */
+  requestsPerMinute?: number;
+  /** Requests handled at once; more are shed with 503 and Retry-After. @default 256 */
+  maxInFlight?: number;
+  /** Event-loop delay above which new requests are shed with 503. @default 200 */
+  maxEventLoopDelayMs?: number;
+  /** Deadline of one request's work; later gets 504. @default 10000 */
+  timeoutMs?: number;
+  /** How long an Idempotency-Key is remembered. @default 86400000 (24 hours) */
+  idempotencyTtlMs?: number;
+}
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  /** The tenants. With `createServer(engine, { apiKeys })`, one tenant "default" is made for you. */
+  tenants?: readonly ServerTenant[];
+  /** API keys of the single tenant when an engine is passed directly. */
+  apiKeys?: readonly string[];
+  limits?: ServerLimits;
+  /**
+   * Structured request logs (pino, JSON lines): method, route pattern, status, time and tenant; never bodies,
+   * headers, query strings or client addresses. `true` logs at info.
+   * @default false
+   */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Serve the agent console at "/". @default true */
+  console?: boolean;
+  /** The version shown in the OpenAPI document. @default "0.0.0" */
+  version?: string;
+}
+
+/** A running (or ready to run) HTTP API. */
+export interface KaikuServer {
+  /** The Fastify instance, for `inject()` in tests or extra routes. */
+  readonly app: FastifyInstance;
+  /** Starts listening and returns the base URL. @default port 8787 on 127.0.0.1 */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /**
+   * Stops taking requests (503 to new ones, /readyz fails), lets the in-flight ones finish, ends the event
+   * streams and closes the HTTP server. It does not close the engines: their owner does.
+   */
+  close(): Promise<void>;
+}
+
+interface Tenant {
+  id: string;
+  engine: Engine;
+  listener: Listener;
+  idempotency: ReturnType<typeof createIdempotencyCache>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant?: Tenant;
+  }
+}
+
+const MIN_KEY_CHARS = 16;
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/**
+ * The HTTP API over one engine (`createServer(engine, { apiKeys })`) or several tenants
+ * (`createServer({ tenants })`), on Fastify. Routes: POST /v1/messages, /v1/triage, /v1/answer, /v1/mentions,
+ * /v1/conversations/:id/handoff; GET /v1/conversations/:id, /v1/alerts, /v1/metrics; PUT and DELETE
+ * /v1/knowledge/:id; /healthz, /readyz, /openapi.json and the agent console at "/".
+ * @example
+ * const server = await createServer(await createEngine({ knowledge: SAMPLE_KNOWLEDGE_DIR }), { apiKeys: [process.env.KAIKU_API_KEY!] });
+ * console.log(await server.listen({ port: 8787 }));
+ */
+export async function createServer(engine: Engine, options: ServerOptions): Promise<KaikuServer>;
+export async function createServer(options: ServerOptions): Promise<KaikuServer>;
+export async function createServer(
+  engineOrOptions: Engine | ServerOptions,
+  maybeOptions: ServerOptions = {},
+): Promise<KaikuServer> {
+  const isEngine = typeof (engineOrOptions as Engine).handle === 'function';
+  const options = isEngine ? maybeOptions : (engineOrOptions as ServerOptions);
+  const limits = resolveLimits(options.limits);
+  const given: readonly ServerTenant[] = isEngine
+    ? [{ id: 'default', keys: options.apiKeys ?? [], engine: engineOrOptions as Engine }]
+    : (options.tenants ?? []);
+  const { byKey, tenants } = buildTenants(given, limits);
+  // Loaded on use, so importing kaiku does not load an HTTP framework.
+  const [{ default: Fastify }, { default: rateLimit }, { default: underPressure }] = await Promise.all([
+    import('fastify'),
+    import('@fastify/rate-limit'),
+    import('@fastify/under-pressure'),
+  ]);
+
+  const app = Fastify({
+    bodyLimit: limits.bodyBytes,
+    // A slow or stalled client cannot hold a connection for ever.
+    requestTimeout: limits.timeoutMs + 5_000,
+    return503OnClosing: true,
+    // One line per request, written in onResponse below with the tenant.
+    disableRequestLogging: true,
+    logger: options.logger
+      ? {
+          level: (typeof options.logger === 'object' ? options.logger.level : undefined) ?? 'info',
+          ...(typeof options.logger === 'object' && options.logger.stream
+            ? { stream: options.logger.stream }
+            : {}),
+          serializers: {
+            // No client address, headers or query string: nothing that identifies a customer.
+            req: (request) => ({
+              method: request.method,
+              route: (request as FastifyRequest).routeOptions?.url ?? 'unmatched',
+            }),
+            res: (reply) => ({ statusCode: reply.statusCode }),
+          },
+        }
+      : false,
+  });
+
+  let closing = false;
+  let inFlight = 0;
+  // Conversation id → tenant, so that another tenant's id is told apart (403) from an unknown one (404).
+  const owners = new Map<string, string>();
+  const streams = new Set<ServerResponse>();
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorResponse(error);
+    if (status >= 500 && status !== 503 && status !== 504)
+      request.log.error(
+        { err: { message: (error as Error).message, code: (error as { code?: unknown }).code } },
+        'request failed',
+      );
+    void reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send(
+        problem(
+          'not_found',
+          `No route ${request.method} ${request.url.split('?')[0]}.`,
+          'See /openapi.json for the routes.',
+        ),
+      );
+  });
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: limits.maxEventLoopDelayMs,
+    retryAfter: 1,
+    pressureHandler: (request, reply) => {
+      // Only the API sheds: health, the console and the OpenAPI document stay reachable.
+      if (!request.url.startsWith('/v1/')) return;
+      void reply
+        .code(503)
+        .header('retry-after', '1')
+        .send(problem('overloaded', 'The server is saturated.', 'Retry after the Retry-After seconds.'));
+    },
+  });
+
+  // Authentication first, then the per-key rate limit, then the in-flight cap.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/')) return;
+    const header = request.headers.authorization ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const tenant = token ? byKey.get(hashKey(token)) : undefined;
+    if (!tenant) {
+      void reply.header('www-authenticate', 'Bearer');
+      throw new HttpError(
+        401,
+        token ? 'unauthorized' : 'missing_api_key',
+        token ? 'The API key is not valid.' : 'No API key.',
+        'Send Authorization: Bearer <API key>.',
+      );
+    }
+    request.tenant = tenant;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        ...(request.tenant ? { tenant: request.tenant.id } : {}),
+      },
+      'request',
+    );
+  });
+  await app.register(rateLimit, {
+    max: limits.requestsPerMinute,
+    timeWindow: 60_000,
+    hook: 'onRequest',
+    keyGenerator: (request) => hashKey(request.headers.authorization ?? ''),
+    allowList: (request) => !request.url.startsWith('/v1/') || request.tenant === undefined,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(
+        429,
+        'rate_limited',
+        `Rate limit of ${context.max} requests a minute exceeded.`,
+        `Retry in ${context.after}.`,
+      ),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/')) return;
+    if (closing)
+      throw new HttpError(503, 'shutting_down', 'The server is shutting down.', 'Retry on another instance.');
+    if (inFlight >= limits.maxInFlight) {
+      void reply.header('retry-after', '1');
+      throw new HttpError(
+        503,
+        'overloaded',
+        `The server is handling ${inFlight} requests at once.`,
+        'Retry after the Retry-After seconds.',
+      );
+    }
+    inFlight++;
+    let done = false;
+    reply.raw.once('close', () => {
+      if (!done) inFlight--;
+      done = true;
+    });
+  });
+
+  const work = (request: { raw: IncomingMessage }): AbortSignal => {
+    const closed = new AbortController();
+    request.raw.once('close', () => {
+      if (!request.raw.complete) closed.abort(new Error('The client closed the connection.'));
+    });
+    return AbortSignal.any([AbortSignal.timeout(limits.timeoutMs), closed.signal]);
+  };
+  const tenantOf = (request: { tenant?: Tenant }) => request.tenant!;
+  const checkOwner = (tenant: Tenant, conversationId: string) => {
+    const owner = owners.get(conversationId);
+    if (owner !== undefined && owner !== tenant.id)
+      throw new HttpError(
+        403,
+        'forbidden',
+        'This conversation belongs to another tenant.',
+        'Use the API key of the tenant that created it.',
+      );
+  };
+
+  app.post('/v1/messages', async (request, reply) => {
+    const tenant = tenantOf(request);
+    const signal = work(request);
+    const handle = async (): Promise<StoredResponse> => {
+      const result = await tenant.engine.handle(request.body as never, { signal });
+      owners.set(result.conversationId, tenant.id);
+      return { status: 200, body: result };
+    };
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string') return (await handle()).body;
+    if (key.length === 0 || key.length > 200)
+      throw new HttpError(
+        422,
+        'invalid_input',
+        'Idempotency-Key must be 1–200 characters.',
+        'Use a UUID per logical request.',
+      );
+    const outcome = await tenant.idempotency.run(key, request.body, handle);
+    if ('conflict' in outcome)
+      throw new HttpError(
+        409,
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with another body.',
+        'Use a new key for a new request.',
+      );
+    if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+    return outcome.response.body;
+  });
+
+  app.post('/v1/triage', async (request) =>
+    tenantOf(request).engine.triage(request.body as never, { signal: work(request) }),
+  );
+
+  app.post('/v1/answer', async (request, reply) => {
+    const tenant = tenantOf(request);
+    const body = parseInput(AnswerRequestSchema, request.body, 'answer request', 'Send { question, lang? }.');
+    const signal = work(request);
+    const answer = () =>
+      tenant.engine.answer(body.question, { signal, ...(body.lang ? { lang: body.lang } : {}) });
+    if (!wantsEventStream(request)) return answer();
+    // Progress as events; the answer itself is sent whole, once its grounding was checked, so nothing unchecked
+    // ever reaches a customer.
+    const stream = openEventStream(reply, streams);
+    stream.send('status', { stage: 'retrieving' });
+    try {
+      const result = await answer();
+      stream.send('answer', result);
+      stream.send('done', {});
+    } catch (error) {
+      stream.send('error', errorResponse(error).body);
+    }
+    stream.end();
+    return reply;
+  });
+
+  app.get('/v1/conversations/:id', async (request) => {
+    const tenant = tenantOf(request);
+    const { id } = request.params as { id: string };
+    checkOwner(tenant, id);
+    const record = await tenant.engine.conversation(id);
+    if (!record)
+      throw new HttpError(
+        404,
+        'not_found',
+        `No conversation "${id}".`,
+        'Use the conversationId a message returned.',
+      );
+    return record;
+  });
+
+  app.post('/v1/conversations/:id/handoff', async (request) => {
+    const tenant = tenantOf(request);
+    const { id } = request.params as { id: string };
+    checkOwner(tenant, id);
+    const body = parseInput(HandoffRequestSchema, request.body ?? {}, 'handoff request', 'Send { reason? }.');
+    return tenant.engine.handoff(id, {
+      signal: work(request),
+      ...(body.reason ? { reason: body.reason } : {}),
+    });
+  });
+
+  app.post('/v1/mentions', async (request) => {
+    const tenant = tenantOf(request);
+    const parsed = parseInput(
+      MentionsRequestSchema,
+      request.body,
+      'mentions',
+      'Send a mention { id, source, author: { handle }, text } or an array of them.',
+    );
+    const mentions = Array.isArray(parsed) ? parsed : [parsed];
+    const raised: SpikeAlert[] = [];
+    const stop = tenant.listener.on('alert', (alert) => raised.push(alert));
+    let accepted = 0;
+    try {
+      for (const mention of mentions) if (tenant.listener.ingest(mention)) accepted++;
+    } finally {
+      stop();
+    }
+    return { accepted, duplicates: mentions.length - accepted, alerts: raised };
+  });
+
+  app.get('/v1/alerts', async (request, reply) => {
+    const tenant = tenantOf(request);
+    if (!wantsEventStream(request)) return { alerts: tenant.listener.alerts() };
+    const stream = openEventStream(reply, streams);
+    const stop = tenant.listener.on('alert', (alert) => stream.send('alert', alert));
+    const heartbeat = setInterval(() => stream.comment('ping'), 15_000);
+    reply.raw.once('close', () => {
+      stop();
+      clearInterval(heartbeat);
+    });
+    return reply;
+  });
+
+  app.put('/v1/knowledge/:id', async (request) => {
+    const tenant = tenantOf(request);
+    const { id } = request.params as { id: string };
+    const index = knowledgeOf(tenant);
+    const article = parseInput(
+      ArticleRequestSchema,
+      request.body,
+      'article',
+      'Send { title, body, lang, url?, tags?, format? }.',
+    );
+    checkArticleId(id);
+    const report = await index.upsert([{ id, ...article, source: `api:${id}` }], { signal: work(request) });
+    return { ...report };
+  });
+
+  app.delete('/v1/knowledge/:id', async (request) => {
+    const tenant = tenantOf(request);
+    const { id } = request.params as { id: string };
+    const index = knowledgeOf(tenant);
+    const removed = await index.remove([id]);
+    if (removed === 0)
+      throw new HttpError(
+        404,
+        'not_found',
+        `No article "${id}".`,
+        'Use an article id, or id#lang for one language version.',
+      );
+    return { added: 0, updated: 0, unchanged: 0, removed, chunks: index.size };
+  });
+
+  app.get('/v1/metrics', async (request) => {
+    const query = parseInput(
+      z.object({
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+      }),
+      request.query,
+      'metrics range',
+      'Give ?from= and ?to= as ISO 8601 times, e.g. 2026-11-01T00:00:00Z.',
+    );
+    return tenantOf(request).engine.metrics(query);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    if (closing || app.isUnderPressure())
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send({ status: closing ? 'closing' : 'saturated' });
+    return { status: 'ready', tenants: tenants.length };
+  });
+  const document = openApiDocument(options.version ?? '0.0.0');
+  app.get('/openapi.json', async () => document);
+  if (options.console !== false)
+    app.get('/', async (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header(
+          'content-security-policy',
+          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:",
+        )
+        .header('x-content-type-options', 'nosniff')
+        .send(CONSOLE_HTML),
+    );
+
+  return {
+    app,
+    async listen({ port = 8787, host = '127.0.0.1' } = {}) {
+      const address = await app.listen({ port, host });
+      return address;
+    },
+    async close() {
+      closing = true;
+      for (const stream of streams) stream.end();
+      await app.close();
+    },
+  };
+}
+
+function resolveLimits(limits: ServerLimits = {}): Required<ServerLimits> {
+  const positive = (name: keyof ServerLimits, value: number | undefined, fallback: number) => {
+    const resolved = value ?? fallback;
+    if (!Number.isInteger(resolved) || resolved < 1)
+      throw new ConfigurationError(`"limits.${name}" must be a positive integer; received ${String(value)}.`);
+    return resolved;
+  };
+  return {
+    bodyBytes: positive('bodyBytes', limits.bodyBytes, 1_048_576),
+    requestsPerMinute: positive('requestsPerMinute', limits.requestsPerMinute, 6000),
+    maxInFlight: positive('maxInFlight', limits.maxInFlight, 256),
+    maxEventLoopDelayMs: positive('maxEventLoopDelayMs', limits.maxEventLoopDelayMs, 200),
+    timeoutMs: positive('timeoutMs', limits.timeoutMs, 10_000),
+    idempotencyTtlMs: positive('idempotencyTtlMs', limits.idempotencyTtlMs, 86_400_000),
+  };
+}
+
+function buildTenants(given: readonly ServerTenant[], limits: Required<ServerLimits>) {
+  if (given.length === 0)
+    throw new ConfigurationError('The server has no tenant.', {
+      hint: 'Pass createServer(engine, { apiKeys }) or { tenants: [...] }.',
+    });
+  const byKey = new Map<string, Tenant>();
+  const ids = new Set<string>();
+  const engines = new Set<Engine>();
+  const stores = new Set<unknown>();
+  const tenants: Tenant[] = [];
+  for (const spec of given) {
+    if (!/^[\w.-]{1,64}$/.test(spec.id))
+      throw new ConfigurationError(`Tenant id "${spec.id}" must be 1–64 letters, digits, ".", "_" or "-".`);
+    if (ids.has(spec.id)) throw new ConfigurationError(`Two tenants have the id "${spec.id}".`);
+    if (engines.has(spec.engine) || stores.has(spec.engine.store))
+      throw new ConfigurationError(`Tenant "${spec.id}" shares an engine or store with another tenant.`, {
+        hint: 'Give every tenant its own createEngine({ store }), so their data stays apart.',
+      });
+    if (spec.keys.length === 0)
+      throw new ConfigurationError(`Tenant "${spec.id}" has no API key.`, {
+        hint: 'Give it at least one key in "keys".',
+      });
+    ids.add(spec.id);
+    engines.add(spec.engine);
+    stores.add(spec.engine.store);
+    const tenant: Tenant = {
+      id: spec.id,
+      engine: spec.engine,
+      listener: spec.listener ?? createListener(),
+      idempotency: createIdempotencyCache({ ttlMs: limits.idempotencyTtlMs, maxKeys: 100_000 }),
+    };
+    for (const key of spec.keys) {
+      if (key.length < MIN_KEY_CHARS || /\s/.test(key))
+        throw new ConfigurationError(
+          `An API key of tenant "${spec.id}" is shorter than ${MIN_KEY_CHARS} characters or has spaces.`,
+          {
+            hint: 'Use a long random key, e.g. `openssl rand -hex 24`.',
+          },
+        );
+      if (byKey.has(hashKey(key)))
+        throw new ConfigurationError(`Two tenants share an API key (tenant "${spec.id}").`);
+      byKey.set(hashKey(key), tenant);
+    }
+    tenants.push(tenant);
+  }
+  return { byKey, tenants };
+}
+
+function knowledgeOf(tenant: Tenant) {
+  const index = tenant.engine.knowledge;
+  if (!index)
+    throw new HttpError(
+      409,
+      'no_knowledge_base',
+      'This tenant has no knowledge base.',
+      'Create its engine with { knowledge }.',
+    );
+  return index;
+}
+
+function checkArticleId(id: string) {
+  if (!/^[\p{L}\p{N}._-]{1,200}$/u.test(id))
+    throw new HttpError(
+      422,
+      'invalid_input',
+      `Article id "${id.slice(0, 50)}" must be 1–200 letters, digits, ".", "_" or "-".`,
+      'Use ids such as "delivery-times".',
+    );
+}
+
+function wantsEventStream(request: { headers: IncomingHttpHeaders }): boolean {
+  return (request.headers.accept ?? '').includes('text/event-stream');
+}
+
+function openEventStream(reply: FastifyReply, streams: Set<ServerResponse>) {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  streams.add(raw);
+  raw.once('close', () => streams.delete(raw));
+  return {
+    send(event: string, data: unknown) {
+      if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    comment(text: string) {
+      if (!raw.writableEnded) raw.write(`: ${text}\n\n`);
+    },
+    end() {
+      if (!raw.writableEnded) raw.end();
+      streams.delete(raw);
+    },
+  };
+}
+
+/** An error with an HTTP status and a stable code. */
+class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+function problem(code: string, message: string, hint?: string, issues?: unknown[]) {
+  return { error: { code, message, ...(hint ? { hint } : {}), ...(issues ? { issues } : {}) } };
+}
+
+const KAIKU_STATUS: Record<string, number> = {
+  invalid_input: 422,
+  not_found: 404,
+  configuration: 500,
+  provider: 502,
+  model_output: 502,
+  knowledge_base: 500,
+};
+
+function errorResponse(error: unknown): { status: number; body: ReturnType<typeof problem> } {
+  if (error instanceof HttpError)
+    return { status: error.statusCode, body: problem(error.code, error.message, error.hint) };
+  if (error instanceof InvalidInputError) {
+    const message = error.hint
+      ? error.message.slice(0, error.message.length - error.hint.length).trim()
+      : error.message;
+    return { status: 422, body: problem('invalid_input', message, error.hint, error.issues) };
+  }
+  if (error instanceof KaikuError) {
+    const status = KAIKU_STATUS[error.code] ?? 500;
+    const message = error.hint
+      ? error.message.slice(0, error.message.length - error.hint.length).trim()
+      : error.message;
+    return {
+      status,
+      body: problem(
+        error.code,
+        status === 500 ? 'Internal error.' : message,
+        status === 500 ? undefined : error.hint,
+      ),
+    };
+  }
+  const { name, code, statusCode } = error as { name?: string; code?: string; statusCode?: number };
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return {
+      status: 504,
+      body: problem('timeout', 'The request took too long.', 'Retry later, or send a shorter message.'),
+    };
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return {
+      status: 413,
+      body: problem(
+        'body_too_large',
+        'The request body is larger than the limit.',
+        'Send at most the configured limits.bodyBytes.',
+      ),
+    };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return {
+      status: 415,
+      body: problem(
+        'unsupported_media_type',
+        'The body must be application/json.',
+        'Set Content-Type: application/json.',
+      ),
+    };
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
+    return {
+      status: statusCode,
+      body: problem('bad_request', (error as Error).message, 'Send a JSON body that matches /openapi.json.'),
+    };
+  return { status: 500, body: problem('internal', 'Internal error.') };
+}
