@@ -153,7 +153,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/v1/answer': {
         post: operation({
           summary:
-            'Answer a question from the knowledge base with citations, or abstain. With Accept: text/event-stream, the answer is streamed as Server-Sent Events (status, delta, answer, done).',
+            'Answer a question from the knowledge base with citations, or abstain. With Accept: text/event-stream, the answer is streamed as Server-Sent Events (status, retrieved, answer, done).',
           body: 'AnswerRequest',
           response: sse('The answer (JSON), or its event stream', 'Answer'),
           errors: [400, 413, 415, 422],

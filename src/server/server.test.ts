@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
@@ -247,7 +248,10 @@ describe('the other routes', () => {
     const stream = await post('/v1/answer', question, KEY_A, { accept: 'text/event-stream' });
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     const events = [...stream.payload.matchAll(/^event: (\w+)$/gm)].map((match) => match[1]);
-    expect(events).toEqual(['status', 'answer', 'done']);
+    expect(events).toEqual(['status', 'retrieved', 'answer', 'done']);
+    expect(JSON.parse(/event: retrieved\ndata: (.*)\n/.exec(stream.payload)![1]!).articles[0].id).toBe(
+      'pickup-point-parcel',
+    );
     const data = JSON.parse(/event: answer\ndata: (.*)\n/.exec(stream.payload)![1]!);
     expect(data.citations[0].id).toBe('pickup-point-parcel');
   });
@@ -491,5 +495,61 @@ describe('limits', () => {
       }),
     ).rejects.toThrow(/share an API key/);
     await other.close();
+  });
+});
+
+describe('GET /v1/alerts as a live stream', () => {
+  it('pushes each alert to a listening client as it is raised, only to its own tenant', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const engine = await createEngine();
+    const other = await createEngine();
+    const live = await createServer({
+      tenants: [
+        { id: 'a', keys: [KEY_A], engine },
+        { id: 'b', keys: [KEY_B], engine: other },
+      ],
+    });
+    const url = await live.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const subscribe = async (key: string) => {
+        const response = await fetch(`${url}/v1/alerts`, {
+          headers: { ...auth(key), accept: 'text/event-stream' },
+        });
+        expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+        return response.body!.getReader();
+      };
+      const [streamA, streamB] = await Promise.all([subscribe(KEY_A), subscribe(KEY_B)]);
+      const mentions = syntheticMentions({
+        hours: 12,
+        perMinute: 1,
+        burst: { topic: 'delivery', startMinute: 600, minutes: 30, perMinute: 4 },
+      });
+      for (let i = 0; i < mentions.length; i += 500)
+        await fetch(`${url}/v1/mentions`, {
+          method: 'POST',
+          headers: { ...auth(KEY_A), 'content-type': 'application/json' },
+          body: JSON.stringify(mentions.slice(i, i + 500)),
+        });
+      let text = '';
+      const decoder = new TextDecoder();
+      while (!text.includes('event: alert')) {
+        const { value, done } = await streamA.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      const alert = JSON.parse(/event: alert\ndata: (.*)\n/.exec(text)![1]!);
+      expect(alert.topic).toBe('delivery');
+      // Tenant B's stream got nothing: a short wait reads no alert.
+      const nothing = await Promise.race([
+        streamB.read().then(({ value }) => decoder.decode(value)),
+        new Promise<string>((resolve) => setTimeout(() => resolve(''), 200)),
+      ]);
+      expect(nothing).not.toContain('event: alert');
+      await Promise.all([streamA.cancel(), streamB.cancel()]);
+    } finally {
+      await live.close();
+      await Promise.all([engine.close(), other.close()]);
+      nock.disableNetConnect();
+    }
   });
 });

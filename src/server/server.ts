@@ -314,6 +314,17 @@ export async function createServer(
     const stream = openEventStream(reply, streams);
     stream.send('status', { stage: 'retrieving' });
     try {
+      // The articles found come first, so a front end can show its sources while a chat model writes.
+      const index = tenant.engine.knowledge;
+      if (index) {
+        const hits = await index.search(body.question, { lang: body.lang ?? 'other', k: 20, signal });
+        const seen = new Set<string>();
+        const articles = hits
+          .filter((hit) => !seen.has(hit.docId) && seen.add(hit.docId))
+          .slice(0, 5)
+          .map((hit) => ({ id: hit.docId, lang: hit.lang, title: hit.title }));
+        stream.send('retrieved', { articles });
+      }
       const result = await answer();
       stream.send('answer', result);
       stream.send('done', {});
