@@ -12,6 +12,7 @@ const SUITES = {
   classify: () => import('./suites/classify.mjs'),
   sentiment: () => import('./suites/sentiment.mjs'),
   store: () => import('./suites/store.mjs'),
+  server: () => import('./suites/server.mjs'),
 };
 
 const COMMON_OPTIONS = {
