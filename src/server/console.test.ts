@@ -57,9 +57,7 @@ describe('the agent console in a browser', () => {
           'Kirjoitin chatissa tilauksesta LU-482913. Vieläkään ei ole kuulunut mitään.',
         );
         await page.click('#send-button');
-        await page.waitForFunction(
-          "document.querySelectorAll('#conversation-channels .channel').length === 2",
-        );
+        await page.waitForSelector('#conversation-channels .channel:nth-of-type(2)');
         const channels = await page.$$eval('#conversation-channels .channel', (nodes) =>
           nodes.map((node) => node.getAttribute('data-channel')),
         );
@@ -78,7 +76,7 @@ describe('the agent console in a browser', () => {
         // The customer asks for a person: the agent panel shows the packet with the order number.
         await page.fill('#message-input', 'Haluan puhua oikean ihmisen kanssa nyt heti.');
         await page.click('#send-button');
-        await page.waitForFunction("(document.querySelector('#packet')?.textContent ?? '').includes('KAI-')");
+        await page.waitForSelector('#packet:has-text("KAI-")');
         expect(await page.textContent('#packet')).toContain('LU-482913');
         expect(await page.textContent('#handoff')).toContain('asks-for-human');
         expect((await engine.conversation(id))!.conversation.status).toBe('handed_off');
