@@ -26,6 +26,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   const customers = new Map<string, Customer>();
   const byIdentity = new Map<string, string>();
   const conversations = new Map<string, Conversation>();
+  // Customer id → their conversations' ids, so joining a message is not a scan of every conversation.
+  const conversationsOf = new Map<string, string[]>();
   const messages = new Map<string, Message[]>();
   const events = new Map<string, ConversationEvent[]>();
   let closed = false;
@@ -75,9 +77,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
             customer.identities.push(identity);
           byIdentity.set(identityKey(identity), customer.id);
         }
-        for (const conversation of conversations.values()) {
-          if (conversation.customerId === duplicate.id) conversation.customerId = customer.id;
-        }
+        const moved = conversationsOf.get(duplicate.id) ?? [];
+        for (const id of moved) conversations.get(id)!.customerId = customer.id;
+        conversationsOf.set(customer.id, [...(conversationsOf.get(customer.id) ?? []), ...moved]);
+        conversationsOf.delete(duplicate.id);
         for (const list of messages.values())
           for (const item of list) if (item.customerId === duplicate.id) item.customerId = customer.id;
         customers.delete(duplicate.id);
@@ -106,8 +109,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       }
       if (!conversation) {
         const at = Date.parse(message.receivedAt);
-        conversation = [...conversations.values()]
-          .filter((candidate) => candidate.customerId === customer.id && candidate.status !== 'resolved')
+        conversation = (conversationsOf.get(customer.id) ?? [])
+          .map((id) => conversations.get(id)!)
+          .filter((candidate) => candidate.status !== 'resolved')
           .filter((candidate) => at - Date.parse(candidate.lastMessageAt) <= joinWindowMs)
           .sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt))[0];
       }
@@ -125,6 +129,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
           lastMessageAt: message.receivedAt,
         };
         conversations.set(conversation.id, conversation);
+        const own = conversationsOf.get(customer.id);
+        if (own) own.push(conversation.id);
+        else conversationsOf.set(customer.id, [conversation.id]);
         messages.set(conversation.id, []);
         events.set(conversation.id, []);
       }
