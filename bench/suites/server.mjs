@@ -231,6 +231,72 @@ async function load({ url, apiKey, path, bodyOf, onOk, seconds, connections, rat
   };
 }
 
+// Open-loop load with Poisson arrivals at `rate` a second (exponential gaps from a seeded generator), over Node's
+// fetch (undici, keep-alive). Unlike autocannon's rate limit, which sends each connection's share of a second back
+// to back when the second opens, arrivals are spread as many independent customers' would be. Latency is taken
+// from each request's scheduled time, so a late generator adds to it instead of hiding waits.
+async function poissonLoad({ url, apiKey, path, bodyOf, seconds, rate }) {
+  let seed = 20_261_122;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const latencies = [];
+  const statuses = {};
+  let errors = 0;
+  const pending = new Set();
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let next = start;
+  for (let i = 0; next < end; i++) {
+    const wait = next - performance.now();
+    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const scheduled = next;
+    const request = fetch(`${url}${path}`, { method: 'POST', headers, body: bodyOf(i) })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        latencies.push(performance.now() - scheduled);
+      })
+      .catch(() => errors++);
+    pending.add(request);
+    void request.finally(() => pending.delete(request));
+    next += (-Math.log(1 - random()) / rate) * 1000;
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    latencies.length > 0
+      ? round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)], 1)
+      : null;
+  const ok = Object.entries(statuses).reduce((sum, [code, n]) => sum + (code.startsWith('2') ? n : 0), 0);
+  return {
+    seconds: round(elapsed, 2),
+    offeredRate: rate,
+    arrivals: 'poisson',
+    responses: latencies.length,
+    ok,
+    requestsPerSecond: round(latencies.length / elapsed, 1),
+    okPerSecond: round(ok / elapsed, 1),
+    latencyMs: {
+      p50: at(0.5),
+      p90: at(0.9),
+      p99: at(0.99),
+      p99_9: at(0.999),
+      mean:
+        latencies.length > 0
+          ? round(latencies.reduce((sum, value) => sum + value, 0) / latencies.length, 2)
+          : null,
+      max: at(1),
+    },
+    non2xx: latencies.length - ok,
+    statuses,
+    errors,
+  };
+}
+
 export async function run(values, { log, gcExposed, environment }) {
   const duration = positiveInteger('duration', values.duration);
   const connections = positiveInteger('connections', values.connections);
@@ -279,6 +345,10 @@ export async function run(values, { log, gcExposed, environment }) {
       rate: targetRate,
     });
     summary('triageAtTarget', phases.triageAtTarget);
+
+    log(`triagePoisson: ${targetRate} req/s with Poisson arrivals (fetch, keep-alive), ${duration} s`);
+    phases.triagePoisson = await poissonLoad({ ...base, ...triage, seconds: duration, rate: targetRate });
+    summary('triagePoisson', phases.triagePoisson);
 
     log(`messagesCapacity: ${connections} connections, closed loop, ${duration} s`);
     phases.messagesCapacity = await load({ ...base, ...messages, seconds: duration, connections });
@@ -340,11 +410,13 @@ export async function run(values, { log, gcExposed, environment }) {
       `no-loss check: ${accepted} accepted, ${stored} stored, lost ${accepted - stored}; ${found} of ${acceptedIds.length} accepted message ids found in the store`,
     );
 
+    const meets = (phase) =>
+      phase.okPerSecond >= RATE_TOLERANCE * TARGET.requestsPerSecond &&
+      typeof phase.latencyMs.p99 === 'number' &&
+      phase.latencyMs.p99 < TARGET.p99Ms;
     const atTarget = phases.triageAtTarget;
-    const meetsTarget =
-      atTarget.okPerSecond >= RATE_TOLERANCE * TARGET.requestsPerSecond &&
-      typeof atTarget.latencyMs.p99 === 'number' &&
-      atTarget.latencyMs.p99 < TARGET.p99Ms;
+    // Judged on both arrival patterns: autocannon's per-second bursts (harsh) and Poisson arrivals (realistic).
+    const meetsTarget = { bursts: meets(atTarget), poisson: meets(phases.triagePoisson) };
     const overloadResponses = phases.overload.responses;
 
     return {
@@ -371,6 +443,7 @@ export async function run(values, { log, gcExposed, environment }) {
       phases: {
         triageCapacity: phases.triageCapacity,
         triageAtTarget: phases.triageAtTarget,
+        triagePoisson: phases.triagePoisson,
         messagesCapacity: phases.messagesCapacity,
         overload: phases.overload,
         recovery: phases.recovery,
@@ -379,6 +452,8 @@ export async function run(values, { log, gcExposed, environment }) {
       ratios: {
         triageRateVsTarget: ratio(atTarget.okPerSecond, TARGET.requestsPerSecond),
         p99VsBudget: ratio(atTarget.latencyMs.p99, TARGET.p99Ms),
+        poissonRateVsTarget: ratio(phases.triagePoisson.okPerSecond, TARGET.requestsPerSecond),
+        poissonP99VsBudget: ratio(phases.triagePoisson.latencyMs.p99, TARGET.p99Ms),
         overloadShedShare: overloadResponses > 0 ? ratio(phases.overload.shed503, overloadResponses) : null,
       },
       durationMs: round(performance.now() - started, 0),
@@ -406,7 +481,7 @@ export function formatText(report) {
   const row = (name, phase) => [
     name,
     phase.offeredRate ? count(phase.offeredRate) : 'closed',
-    String(phase.connections),
+    phase.connections === undefined ? 'pool' : String(phase.connections),
     fixed(1)(phase.requestsPerSecond),
     fixed(1)(phase.okPerSecond),
     ms(phase.latencyMs.p50),
@@ -440,6 +515,7 @@ export function formatText(report) {
       [
         row('triage capacity', phases.triageCapacity),
         row('triage at target', phases.triageAtTarget),
+        row('triage, Poisson arrivals', phases.triagePoisson),
         row('messages capacity', phases.messagesCapacity),
         row('messages overload', overload),
         row('triage recovery', phases.recovery),
@@ -471,6 +547,6 @@ export function formatText(report) {
     `overload by second (ok/503/p99 ms): ${secondList(overload.perSecond)}`,
     `recovery by second (ok/503/p99 ms): ${secondList(phases.recovery.perSecond)}`,
     '',
-    `target: ≥ ${config.target.requestsPerSecond} req/s with p99 < ${config.target.p99Ms} ms → ${report.meetsTarget ? 'met' : 'NOT met'} (triage rate / target ${significant(ratios.triageRateVsTarget)}, p99 / budget ${significant(ratios.p99VsBudget)}); overload shed share ${significant(ratios.overloadShedShare)}`,
+    `target: ≥ ${config.target.requestsPerSecond} req/s with p99 < ${config.target.p99Ms} ms → with autocannon's per-second bursts ${report.meetsTarget.bursts ? 'met' : 'NOT met'} (rate / target ${significant(ratios.triageRateVsTarget)}, p99 / budget ${significant(ratios.p99VsBudget)}), with Poisson arrivals ${report.meetsTarget.poisson ? 'met' : 'NOT met'} (rate / target ${significant(ratios.poissonRateVsTarget)}, p99 / budget ${significant(ratios.poissonP99VsBudget)}); overload shed share ${significant(ratios.overloadShedShare)}`,
   ].join('\n');
 }
