@@ -180,6 +180,31 @@ describe('engine.handle', () => {
     await expect(fresh.resolve(answered.conversationId, { at: 'yesterday' })).rejects.toThrow(/not a time/);
   });
 
+  it('keeps the reply time it promised when the customer writes again, and makes a new one once it has passed', async () => {
+    const clock = createFixedClock('2026-11-23T08:00:00Z');
+    const kept = await createEngine({ knowledge: engine.knowledge, intents: engine.intents, clock });
+    const customer = { email: 'promise@example.com' };
+    const first = await kept.handle({ channel: 'chat', customer, text: 'Haluan puhua ihmisen kanssa.' });
+    const promised = first.packet!.slaDueAt;
+    clock.advance(20 * 60_000);
+    const again = await kept.handle({
+      channel: 'email',
+      customer,
+      text: 'Haluan edelleen puhua ihmisen kanssa, tilaus LU-123456.',
+    });
+    expect(again.conversationId).toBe(first.conversationId);
+    expect(again.packet!.slaDueAt).toBe(promised);
+    const asked = await kept.handoff(first.conversationId);
+    expect(asked.slaDueAt).toBe(promised);
+    clock.set(new Date(Date.parse(promised) + 60_000));
+    const late = await kept.handle({
+      channel: 'chat',
+      customer,
+      text: 'Kukaan ei ole vastannut, haluan puhua ihmisen kanssa.',
+    });
+    expect(Date.parse(late.packet!.slaDueAt)).toBeGreaterThan(Date.parse(promised));
+  });
+
   it('promises a call for a callback request, an email reply on email, and a time the queue can keep', async () => {
     const loaded = await createEngine({
       knowledge: engine.knowledge,

@@ -389,7 +389,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         routing,
       );
       const reason = handoffOptions.reason?.trim();
+      const promised = record.events.findLast((event) => event.type === 'handed_off')?.data?.['slaDueAt'];
       let packet = buildHandoffPacket({
+        ...(typeof promised === 'string' ? { promisedDueAt: promised } : {}),
         record,
         language,
         intent,
@@ -603,7 +605,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
             loadFailed = error instanceof Error ? error.message : String(error);
           }
         }
+        const promised = history.events.findLast((event) => event.type === 'handed_off')?.data?.['slaDueAt'];
         packet = buildHandoffPacket({
+          ...(typeof promised === 'string' ? { promisedDueAt: promised } : {}),
           queueBacklog: load.backlog,
           ...(load.throughputPerHour !== undefined ? { queueThroughputPerHour: load.throughputPerHour } : {}),
           // The packet reads messages, the conversation and the customer: none changed since `history` was read.

@@ -83,6 +83,11 @@ export interface PacketInput {
   timeZone?: string;
   /** Sentiment of each customer message by message id; computed when missing. */
   sentiments?: ReadonlyMap<string, Pick<SentimentResult, 'score' | 'value'>>;
+  /**
+   * The reply time already promised in this conversation (its earlier handoff). While it is still ahead it is kept,
+   * so the customer is never told two different times; once passed, a new estimate is made.
+   */
+  promisedDueAt?: string;
 }
 
 /**
@@ -96,12 +101,16 @@ export function buildHandoffPacket(input: PacketInput): HandoffPacket {
   const sentimentOf = (message: Message) => input.sentiments?.get(message.id) ?? scoreSentiment(message.text);
   const keyFacts = extractKeyFacts(record.messages);
   const factValues = keyFacts.map((fact) => fact.value);
-  const dueAt = estimateReplyTime({
-    now,
-    slaMinutes: input.route.slaMinutes,
-    backlog: input.queueBacklog ?? 0,
-    throughputPerHour: input.queueThroughputPerHour ?? 6,
-  });
+  const promised = input.promisedDueAt ? new Date(input.promisedDueAt) : undefined;
+  const dueAt =
+    promised && promised.getTime() > now.getTime()
+      ? promised
+      : estimateReplyTime({
+          now,
+          slaMinutes: input.route.slaMinutes,
+          backlog: input.queueBacklog ?? 0,
+          throughputPerHour: input.queueThroughputPerHour ?? 6,
+        });
   const reference = referenceFor(record.conversation.id);
   const latest = customerMessages[customerMessages.length - 1];
   const issue = mostInformativeSentence(customerMessages, factValues) ?? '';
