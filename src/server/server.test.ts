@@ -183,6 +183,20 @@ describe('tenant isolation', () => {
     expect((await engineA.conversation(id))!.conversation.status).toBe('open');
     expect(await engineB.conversation(id)).toBeUndefined();
     expect((await get('/v1/conversations/no-such-id', KEY_B)).statusCode).toBe(404);
+    // A new server over the same stores (a restart) still tells another tenant's conversation apart.
+    const restarted = await createServer({
+      tenants: [
+        { id: 'a', keys: [KEY_A], engine: engineA },
+        { id: 'b', keys: [KEY_B], engine: engineB },
+      ],
+    });
+    const again = await restarted.app.inject({
+      method: 'GET',
+      url: `/v1/conversations/${id}`,
+      headers: auth(KEY_B),
+    });
+    expect(again.statusCode).toBe(403);
+    await restarted.close();
 
     // Tenant B adds an article; tenant A's knowledge base does not have it.
     const put = await server.app.inject({

@@ -145,8 +145,6 @@ export async function createServer(
 
   let closing = false;
   let inFlight = 0;
-  // Conversation id → tenant, so that another tenant's id is told apart (403) from an unknown one (404).
-  const owners = new Map<string, string>();
   const streams = new Set<ServerResponse>();
 
   app.setErrorHandler((error, request, reply) => {
@@ -265,15 +263,26 @@ export async function createServer(
     return controller.signal;
   };
   const tenantOf = (request: { tenant?: Tenant }) => request.tenant!;
-  const checkOwner = (tenant: Tenant, conversationId: string) => {
-    const owner = owners.get(conversationId);
-    if (owner !== undefined && owner !== tenant.id)
-      throw new HttpError(
-        403,
-        'forbidden',
-        'This conversation belongs to another tenant.',
-        'Use the API key of the tenant that created it.',
-      );
+  // The tenant's own conversation, or 403 when another tenant holds that id (asked of their stores, so it holds after
+  // a restart too), or 404.
+  const ownConversation = async (tenant: Tenant, conversationId: string) => {
+    const record = await tenant.engine.conversation(conversationId);
+    if (record) return record;
+    for (const other of tenants) {
+      if (other !== tenant && (await other.engine.conversation(conversationId)))
+        throw new HttpError(
+          403,
+          'forbidden',
+          'This conversation belongs to another tenant.',
+          'Use the API key of the tenant that created it.',
+        );
+    }
+    throw new HttpError(
+      404,
+      'not_found',
+      `No conversation "${conversationId}".`,
+      'Use the conversationId a message returned.',
+    );
   };
 
   app.post('/v1/messages', async (request, reply) => {
@@ -281,7 +290,6 @@ export async function createServer(
     const signal = work(request, reply);
     const handle = async (): Promise<StoredResponse> => {
       const result = await tenant.engine.handle(request.body as never, { signal });
-      owners.set(result.conversationId, tenant.id);
       return { status: 200, body: result };
     };
     const key = request.headers['idempotency-key'];
@@ -345,22 +353,14 @@ export async function createServer(
   app.get('/v1/conversations/:id', async (request) => {
     const tenant = tenantOf(request);
     const { id } = request.params as { id: string };
-    checkOwner(tenant, id);
-    const record = await tenant.engine.conversation(id);
-    if (!record)
-      throw new HttpError(
-        404,
-        'not_found',
-        `No conversation "${id}".`,
-        'Use the conversationId a message returned.',
-      );
+    const record = await ownConversation(tenant, id);
     return record;
   });
 
   app.post('/v1/conversations/:id/handoff', async (request, reply) => {
     const tenant = tenantOf(request);
     const { id } = request.params as { id: string };
-    checkOwner(tenant, id);
+    await ownConversation(tenant, id);
     const body = parseInput(HandoffRequestSchema, request.body ?? {}, 'handoff request', 'Send { reason? }.');
     return tenant.engine.handoff(id, {
       signal: work(request, reply),
