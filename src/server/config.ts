@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigurationError, KaikuError } from '../core/errors.js';
@@ -119,7 +119,17 @@ export async function loadServePlan(
         ...(tenant.default_language ? { defaultLanguage: tenant.default_language } : {}),
         ...(tenant.time_zone ? { timeZone: tenant.time_zone } : {}),
       });
-      tenants.push({ id: tenant.id, keys, engine });
+      // An index folder keeps the changes made through the API; documents are re-read at each start instead.
+      const knowledgeDir = typeof tenant.knowledge === 'string' ? at(tenant.knowledge) : undefined;
+      const saveKnowledgeTo =
+        knowledgeDir &&
+        (await access(join(knowledgeDir, 'index.json')).then(
+          () => true,
+          () => false,
+        ))
+          ? knowledgeDir
+          : undefined;
+      tenants.push({ id: tenant.id, keys, engine, ...(saveKnowledgeTo ? { saveKnowledgeTo } : {}) });
     }
   } catch (error) {
     await Promise.all(tenants.map((tenant) => tenant.engine.close()));

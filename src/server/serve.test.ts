@@ -6,6 +6,10 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_INTENTS_FILE } from '../sample.js';
 import { loadServePlan } from './config.js';
+import { createServer } from './server.js';
+import { createKnowledgeIndex } from '../retrieve/knowledge-index.js';
+import { loadArticles } from '../retrieve/knowledge.js';
+import { SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 
 const BIN = new URL('../../bin/kaiku.js', import.meta.url).pathname;
 const KEY = 'serve-test-key-0123456789';
@@ -84,5 +88,50 @@ describe('loadServePlan', () => {
     await expect(loadServePlan(join(dir, 'missing.yaml'))).rejects.toThrow(
       /Cannot read the serve configuration/,
     );
+  });
+});
+
+describe('knowledge changes through the API', () => {
+  it('are saved to a tenant index folder, so they outlive the process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kaiku-kb-'));
+    const index = await createKnowledgeIndex();
+    await index.upsert(await loadArticles([SAMPLE_KNOWLEDGE_DIR]));
+    await index.save(join(dir, 'index'));
+    await writeFile(
+      join(dir, 'serve.yaml'),
+      `tenants:\n  - { id: shop, keys: ["${KEY}"], knowledge: index }\n`,
+    );
+
+    const plan = await loadServePlan(join(dir, 'serve.yaml'));
+    expect(plan.tenants[0]!.saveKnowledgeTo).toBe(join(dir, 'index'));
+    const server = await createServer({ tenants: plan.tenants });
+    const put = await server.app.inject({
+      method: 'PUT',
+      url: '/v1/knowledge/holiday-hours',
+      headers: { authorization: `Bearer ${KEY}` },
+      payload: {
+        title: 'Joulun aukioloajat',
+        lang: 'fi',
+        body: 'Jouluaattona asiakaspalvelu on kiinni. Tapaninpäivänä palvelemme 10–16.',
+      },
+    });
+    expect(put.statusCode).toBe(200);
+    const removed = await server.app.inject({
+      method: 'DELETE',
+      url: '/v1/knowledge/gift-cards',
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    expect(removed.json()).toMatchObject({ removed: 2 });
+    await server.close();
+    await plan.tenants[0]!.engine.close();
+
+    const again = await loadServePlan(join(dir, 'serve.yaml'));
+    try {
+      const ids = new Set(again.tenants[0]!.engine.knowledge!.articles.map((article) => article.id));
+      expect(ids.has('holiday-hours')).toBe(true);
+      expect(ids.has('gift-cards')).toBe(false);
+    } finally {
+      await again.tenants[0]!.engine.close();
+    }
   });
 });

@@ -26,6 +26,11 @@ export interface ServerTenant {
   engine: Engine;
   /** @default createListener() */
   listener?: Listener;
+  /**
+   * A folder to save the knowledge index to after each `PUT` or `DELETE /v1/knowledge`, so the changes outlive the
+   * process (`kaiku serve` sets it when a tenant's knowledge is an index folder written by `kaiku index`).
+   */
+  saveKnowledgeTo?: string;
 }
 
 /** Protection limits of the server. Every field has a default. */
@@ -79,6 +84,7 @@ export interface KaikuServer {
 interface Tenant {
   id: string;
   engine: Engine;
+  saveKnowledgeTo?: string;
   listener: Listener;
   idempotency: ReturnType<typeof createIdempotencyCache>;
 }
@@ -415,6 +421,7 @@ export async function createServer(
     const report = await index.upsert([{ id, ...article, source: `api:${id}` }], {
       signal: work(request, reply),
     });
+    await persistKnowledge(tenant, index);
     return { ...report };
   });
 
@@ -430,6 +437,7 @@ export async function createServer(
         `No article "${id}".`,
         'Use an article id, or id#lang for one language version.',
       );
+    await persistKnowledge(tenant, index);
     return { added: 0, updated: 0, unchanged: 0, removed, chunks: index.size };
   });
 
@@ -528,6 +536,7 @@ function buildTenants(given: readonly ServerTenant[], limits: Required<ServerLim
     const tenant: Tenant = {
       id: spec.id,
       engine: spec.engine,
+      ...(spec.saveKnowledgeTo ? { saveKnowledgeTo: spec.saveKnowledgeTo } : {}),
       listener: spec.listener ?? createListener(),
       idempotency: createIdempotencyCache({ ttlMs: limits.idempotencyTtlMs, maxKeys: 100_000 }),
     };
@@ -546,6 +555,16 @@ function buildTenants(given: readonly ServerTenant[], limits: Required<ServerLim
     tenants.push(tenant);
   }
   return { byKey, tenants };
+}
+
+// Saves one after another: two requests changing articles at once must not write the folder at the same time.
+const saving = new WeakMap<Tenant, Promise<void>>();
+async function persistKnowledge(tenant: Tenant, index: NonNullable<Engine['knowledge']>): Promise<void> {
+  const dir = tenant.saveKnowledgeTo;
+  if (!dir) return;
+  const next = (saving.get(tenant) ?? Promise.resolve()).catch(() => undefined).then(() => index.save(dir));
+  saving.set(tenant, next);
+  await next;
 }
 
 function knowledgeOf(tenant: Tenant) {
