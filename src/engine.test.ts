@@ -78,7 +78,11 @@ describe('engine.handle', () => {
     expect(packet.language).toBe('fi');
     const record = (await fresh.conversation(last.conversationId))!;
     expect(record.conversation.status).toBe('handed_off');
-    expect(record.events.filter((event) => event.type === 'handed_off')).toHaveLength(1);
+    // One event per promise: the first handoff, and again whenever the promised reply time changed.
+    const handoffs = record.events.filter((event) => event.type === 'handed_off');
+    expect(handoffs.length).toBeGreaterThanOrEqual(1);
+    expect(handoffs.at(-1)!.data!['slaDueAt']).toBe(packet.slaDueAt);
+    expect(new Set(handoffs.map((event) => event.data!['reference']))).toEqual(new Set([packet.reference]));
   });
 
   // fi-late-order-escalation is checked, with more, by the test above.
@@ -203,6 +207,30 @@ describe('engine.handle', () => {
       text: 'Kukaan ei ole vastannut, haluan puhua ihmisen kanssa.',
     });
     expect(Date.parse(late.packet!.slaDueAt)).toBeGreaterThan(Date.parse(promised));
+    // The new promise is in the log.
+    const events = (await kept.conversation(first.conversationId))!.events.filter(
+      (event) => event.type === 'handed_off',
+    );
+    expect(events.at(-1)!.data!['slaDueAt']).toBe(late.packet!.slaDueAt);
+  });
+
+  it('answers a case that turned urgent sooner than the time already promised', async () => {
+    const clock = createFixedClock('2026-11-23T08:00:00Z');
+    const urgent = await createEngine({ knowledge: engine.knowledge, intents: engine.intents, clock });
+    const customer = { email: 'fire@example.com' };
+    const first = await urgent.handle({
+      channel: 'chat',
+      customer,
+      text: 'Haluan puhua ihmisen kanssa laskustani.',
+    });
+    clock.advance(5 * 60_000);
+    const fire = await urgent.handle({
+      channel: 'chat',
+      customer,
+      text: 'Laturi syttyi tuleen ja poltin käteni, hätätilanne!',
+    });
+    expect(fire.urgency.value).toBe('critical');
+    expect(Date.parse(fire.packet!.slaDueAt)).toBeLessThan(Date.parse(first.packet!.slaDueAt));
   });
 
   it('promises a call for a callback request, an email reply on email, and a time the queue can keep', async () => {

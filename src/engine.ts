@@ -409,8 +409,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         timeZone,
       });
       if (chatModel) packet = await summarizeWithModel(chatModel, packet, signal ? { signal } : {});
-      if (record.conversation.status !== 'handed_off') {
-        await store.setStatus(conversationId, 'handed_off');
+      if (record.conversation.status !== 'handed_off' || promised !== packet.slaDueAt) {
+        if (record.conversation.status !== 'handed_off') await store.setStatus(conversationId, 'handed_off');
         await store.appendEvent({
           conversationId,
           type: 'handed_off',
@@ -641,8 +641,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         // With a chat model, the summary is rewritten by it (facts and timeline stay extracted).
         if (chatModel) packet = await summarizeWithModel(chatModel, packet, signal ? { signal } : {});
         reply = packet.acknowledgement;
-        if (recorded.conversation.status !== 'handed_off') {
-          await store.setStatus(conversationId, 'handed_off');
+        // Recorded on the first handoff and whenever the promised time changes, so the log holds what was promised.
+        if (recorded.conversation.status !== 'handed_off' || promised !== packet.slaDueAt) {
+          if (recorded.conversation.status !== 'handed_off')
+            await store.setStatus(conversationId, 'handed_off');
           await store.appendEvent({
             conversationId,
             type: 'handed_off',

@@ -66,7 +66,8 @@ describe('kaiku eval run with an LLM judge', () => {
       JSON.stringify({
         id: 'fi-pickup',
         lang: 'fi',
-        message: 'Kauanko paketti odottaa noutopisteessä ennen kuin se palautetaan?',
+        message:
+          'Kauanko paketti odottaa noutopisteessä ennen kuin se palautetaan? t. maija.judge@example.com',
         expect: { doc_ids: ['pickup-point-parcel'], reference: 'Paketti odottaa noutopisteessä 14 päivää.' },
       }),
     );
@@ -117,6 +118,8 @@ describe('kaiku eval run with an LLM judge', () => {
     scope.done();
     const report = JSON.parse(io.stdout.join(''));
     expect(prompt).toContain('Arvioit asiakaspalvelun vastauksen');
+    // Personal data is replaced before the text reaches the judge.
+    expect(prompt).not.toContain('maija.judge@example.com');
     expect(report.engine.judge).toBe('judge/openai/judge-model');
     expect(report.metrics.usage).toMatchObject({
       judgeCalls: 1,

@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { KaikuError } from '../core/errors.js';
 import { compareReports, type ComparisonReport } from '../evals/compare.js';
 import { createLlmJudge } from '../evals/judge.js';
+import { withPiiRedaction } from '../pii/redact.js';
 import { metricLabel, writeReports } from '../evals/report.js';
 import { chatModelFrom, runEvalSuite, type EvalReport } from '../evals/run.js';
 import { HEADLINE_METRICS } from '../evals/summary.js';
@@ -32,7 +33,11 @@ export async function runEvalRun(values: Values, positionals: string[], io: Io):
   }
   let suite = await loadSuite(suitePath);
   if (typeof values.engine === 'string') suite = withEngine(suite, await loadEngineConfig(values.engine));
-  const judge = suite.config.judge ? createLlmJudge(await chatModelFrom(suite.config.judge)) : undefined;
+  // The judge sees customer text: personal data is replaced before it leaves, as for the engine's model.
+  const judgeModel = suite.config.judge ? await chatModelFrom(suite.config.judge) : undefined;
+  const judge = judgeModel
+    ? createLlmJudge(suite.config.engine.redact_pii === false ? judgeModel : withPiiRedaction(judgeModel))
+    : undefined;
   const progress = progressBar(io, `eval ${suite.name}`);
   let report: EvalReport;
   try {

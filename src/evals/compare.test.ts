@@ -75,6 +75,16 @@ describe('compareReports', () => {
     ).toBe(true);
   });
 
+  it('refuses reports with no case in common, and a bootstrap of no iterations', () => {
+    expect(() =>
+      compareReports(
+        report(5, 5),
+        report(5, 5, (i) => `other${i}`),
+      ),
+    ).toThrow(/no case id in common/);
+    expect(() => compareReports(report(5, 5), report(5, 5), { iterations: 0 })).toThrow(/"iterations"/);
+  });
+
   it('pairs cases by id and leaves the unmatched out', () => {
     const result = compareReports(
       report(10, 10),

@@ -91,9 +91,26 @@ export function compareReports(
         hint: `Use one of: ${HEADLINE_METRICS.map((metric) => metric.key).join(', ')}.`,
       });
 
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new KaikuError(
+      'invalid_input',
+      `"iterations" must be a positive integer; received ${String(iterations)}.`,
+      {
+        hint: 'Use 1000 or more for stable intervals.',
+      },
+    );
   const baseCases = byId(baseline.cases);
   const candidateCases = byId(candidate.cases);
   const ids = [...baseCases.keys()].filter((id) => candidateCases.has(id));
+  // Nothing compared is not a pass: reports of different suites, or renamed case ids.
+  if (ids.length === 0)
+    throw new KaikuError(
+      'invalid_input',
+      'The two reports have no case id in common, so nothing can be compared.',
+      {
+        hint: 'Compare two runs of the same suite; cases are paired by id.',
+      },
+    );
   const summaryOf = (report: EvalReport): SummaryOptions => ({
     thresholds: report.thresholds,
     ...(report.pricing ? { pricing: report.pricing } : {}),

@@ -84,8 +84,9 @@ export interface PacketInput {
   /** Sentiment of each customer message by message id; computed when missing. */
   sentiments?: ReadonlyMap<string, Pick<SentimentResult, 'score' | 'value'>>;
   /**
-   * The reply time already promised in this conversation (its earlier handoff). While it is still ahead it is kept,
-   * so the customer is never told two different times; once passed, a new estimate is made.
+   * The reply time already promised in this conversation (its earlier handoff). While it is still ahead and no later
+   * than a new estimate it is kept, so the customer is not told a later time; once passed, or when the case became
+   * more urgent, the new estimate is used (and recorded).
    */
   promisedDueAt?: string;
 }
@@ -101,16 +102,18 @@ export function buildHandoffPacket(input: PacketInput): HandoffPacket {
   const sentimentOf = (message: Message) => input.sentiments?.get(message.id) ?? scoreSentiment(message.text);
   const keyFacts = extractKeyFacts(record.messages);
   const factValues = keyFacts.map((fact) => fact.value);
+  const estimate = estimateReplyTime({
+    now,
+    slaMinutes: input.route.slaMinutes,
+    backlog: input.queueBacklog ?? 0,
+    throughputPerHour: input.queueThroughputPerHour ?? 6,
+  });
+  // A promise still ahead is kept, unless the case became more urgent and can be answered sooner.
   const promised = input.promisedDueAt ? new Date(input.promisedDueAt) : undefined;
   const dueAt =
-    promised && promised.getTime() > now.getTime()
+    promised && promised.getTime() > now.getTime() && promised.getTime() < estimate.getTime()
       ? promised
-      : estimateReplyTime({
-          now,
-          slaMinutes: input.route.slaMinutes,
-          backlog: input.queueBacklog ?? 0,
-          throughputPerHour: input.queueThroughputPerHour ?? 6,
-        });
+      : estimate;
   const reference = referenceFor(record.conversation.id);
   const latest = customerMessages[customerMessages.length - 1];
   const issue = mostInformativeSentence(customerMessages, factValues) ?? '';

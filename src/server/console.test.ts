@@ -18,7 +18,8 @@ let url: string;
 
 beforeAll(async () => {
   engine = await createEngine({ knowledge: SAMPLE_KNOWLEDGE_DIR, intents: SAMPLE_INTENTS_FILE });
-  server = await createServer(engine, { apiKeys: [KEY] });
+  // Event-loop shedding off: other test files load the CPU.
+  server = await createServer(engine, { apiKeys: [KEY], limits: { maxEventLoopDelayMs: 60_000 } });
   url = await server.listen({ port: 0, host: '127.0.0.1' });
 });
 

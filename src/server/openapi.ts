@@ -53,11 +53,12 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Missing or unknown API key',
   403: 'The resource belongs to another tenant',
   404: 'Not found',
-  409: 'The Idempotency-Key was used with another body',
+  409: 'The Idempotency-Key was used with another body, or the tenant has no knowledge base',
   413: 'Body larger than the limit',
   415: 'Body is not application/json',
   422: 'The body does not match the schema; `issues` lists each field',
   429: 'Rate limit of the API key exceeded; see Retry-After',
+  502: 'The language model provider failed',
   503: 'Saturated or shutting down; retry after Retry-After seconds',
   504: 'The request took longer than the server timeout',
 };
@@ -66,6 +67,8 @@ const COMMON = [401, 429, 503, 504];
 function operation(spec: {
   summary: string;
   body?: Component;
+  /** The body may be left out. */
+  optionalBody?: true;
   response: Component | { description: string; content?: Record<string, unknown> };
   errors?: number[];
   parameters?: unknown[];
@@ -77,7 +80,7 @@ function operation(spec: {
     summary: spec.summary,
     ...(spec.auth === false ? { security: [] } : {}),
     ...(spec.parameters ? { parameters: spec.parameters } : {}),
-    ...(spec.body ? { requestBody: { required: true, ...json(spec.body) } } : {}),
+    ...(spec.body ? { requestBody: { required: spec.optionalBody !== true, ...json(spec.body) } } : {}),
     responses: { '200': response, ...errors(...(spec.auth === false ? [] : COMMON), ...(spec.errors ?? [])) },
   };
 }
@@ -128,7 +131,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             summary: 'Run a customer message through the whole pipeline and record it in its conversation',
             body: 'MessageInput',
             response: 'TriageResult',
-            errors: [400, 409, 413, 415, 422],
+            errors: [400, 409, 413, 415, 422, 502],
           }),
           parameters: [
             {
@@ -155,8 +158,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary:
             'Answer a question from the knowledge base with citations, or abstain. With Accept: text/event-stream, the answer is streamed as Server-Sent Events (status, retrieved, answer, done).',
           body: 'AnswerRequest',
-          response: sse('The answer (JSON), or its event stream', 'Answer'),
-          errors: [400, 413, 415, 422],
+          response: sse(
+            'The answer (JSON), or its event stream (a failure mid-stream is an `error` event)',
+            'Answer',
+          ),
+          errors: [400, 413, 415, 422, 502],
         }),
       },
       '/v1/conversations/{id}': {
@@ -172,6 +178,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'Hand the conversation to a person now: returns the handoff packet',
           parameters: [idParameter('id', 'The conversationId a message returned')],
           body: 'HandoffRequest',
+          optionalBody: true,
           response: 'HandoffPacket',
           errors: [400, 403, 404, 413, 415, 422],
         }),
@@ -208,13 +215,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
           parameters: [idParameter('id', 'The article id (shared by its language versions)')],
           body: 'ArticleRequest',
           response: 'KnowledgeResult',
-          errors: [400, 413, 415, 422],
+          errors: [400, 409, 413, 415, 422],
         }),
         delete: operation({
           summary: 'Remove an article (every language, or one with id#lang)',
           parameters: [idParameter('id', 'The article id, or id#lang')],
           response: 'KnowledgeResult',
-          errors: [404],
+          errors: [404, 409],
         }),
       },
       '/v1/metrics': {

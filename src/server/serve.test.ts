@@ -104,7 +104,7 @@ describe('knowledge changes through the API', () => {
 
     const plan = await loadServePlan(join(dir, 'serve.yaml'));
     expect(plan.tenants[0]!.saveKnowledgeTo).toBe(join(dir, 'index'));
-    const server = await createServer({ tenants: plan.tenants });
+    const server = await createServer({ tenants: plan.tenants, limits: { maxEventLoopDelayMs: 60_000 } });
     const put = await server.app.inject({
       method: 'PUT',
       url: '/v1/knowledge/holiday-hours',

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderError } from '../core/errors.js';
 import { createEngine, type Engine } from '../engine.js';
 import { SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { syntheticMentions } from '../testing/mentions.js';
@@ -24,7 +25,8 @@ beforeAll(async () => {
       { id: 'a', keys: [KEY_A], engine: engineA },
       { id: 'b', keys: [KEY_B], engine: engineB },
     ],
-    limits: { bodyBytes: 64 * 1024 },
+    // Event-loop shedding off: other test files load the CPU, and a shed request would fail a test at random.
+    limits: { bodyBytes: 64 * 1024, maxEventLoopDelayMs: 60_000 },
     logger: { level: 'info', stream: { write: (line) => logLines.push(line) } },
   });
 });
@@ -189,6 +191,7 @@ describe('tenant isolation', () => {
         { id: 'a', keys: [KEY_A], engine: engineA },
         { id: 'b', keys: [KEY_B], engine: engineB },
       ],
+      limits: { maxEventLoopDelayMs: 60_000 },
     });
     const again = await restarted.app.inject({
       method: 'GET',
@@ -378,7 +381,11 @@ function heldTriage(engine: Engine): { engine: Engine; release: () => void } {
 }
 
 async function serverWith(engine: Engine, options: ServerOptions) {
-  return createServer(engine, { apiKeys: [KEY_A], ...options });
+  return createServer(engine, {
+    apiKeys: [KEY_A],
+    ...options,
+    limits: { maxEventLoopDelayMs: 60_000, ...options.limits },
+  });
 }
 
 describe('limits', () => {
@@ -392,12 +399,20 @@ describe('limits', () => {
     const limited = await serverWith(engine, { limits: { requestsPerMinute: 3 } });
     const codes: number[] = [];
     let retryAfter: string | undefined;
+    // The same key written differently shares one bucket.
+    const spellings = [
+      `Bearer ${KEY_A}`,
+      `bearer ${KEY_A}`,
+      `BEARER  ${KEY_A}`,
+      `Bearer ${KEY_A}`,
+      `bearer ${KEY_A}`,
+    ];
     for (let i = 0; i < 5; i++) {
       const response = await limited.app.inject({
         method: 'POST',
         url: '/v1/triage',
         payload: { text: 'hei' },
-        headers: auth(KEY_A),
+        headers: { authorization: spellings[i]! },
       });
       codes.push(response.statusCode);
       if (response.statusCode === 429) retryAfter = response.headers['retry-after'] as string;
@@ -483,6 +498,98 @@ describe('limits', () => {
     await closed;
   });
 
+  it('keeps shared work alive when the client of an Idempotency-Key request leaves, and records the message once', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const started = new Promise<void>((resolve) => (entered = resolve));
+    const slow: Engine = {
+      ...engine,
+      async handle(input, options) {
+        entered();
+        await gate;
+        return engine.handle(input, options);
+      },
+    };
+    const live = await serverWith(slow, {});
+    const url = await live.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const send = (signal?: AbortSignal) =>
+        fetch(`${url}/v1/messages`, {
+          method: 'POST',
+          headers: { ...auth(KEY_A), 'content-type': 'application/json', 'idempotency-key': 'leave-1' },
+          body: JSON.stringify({
+            channel: 'chat',
+            customer: { email: 'leaver@example.com' },
+            text: 'Missä paketti?',
+          }),
+          ...(signal ? { signal } : {}),
+        });
+      const gone = new AbortController();
+      const first = send(gone.signal).catch(() => undefined);
+      await started;
+      gone.abort();
+      await first;
+      const retry = send();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      const response = await retry;
+      expect(response.status).toBe(200);
+      expect(response.headers.get('idempotent-replayed')).toBe('true');
+      const { conversationId } = (await response.json()) as { conversationId: string };
+      const record = await engine.conversation(conversationId);
+      expect(record!.messages.filter((message) => message.author === 'customer')).toHaveLength(1);
+    } finally {
+      await live.close();
+      nock.disableNetConnect();
+    }
+  });
+
+  it('lets event streams not hold in-flight slots, and hides provider details in a 502', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const failing: Engine = {
+      ...engine,
+      async answer() {
+        throw new ProviderError(
+          'OpenAI-compatible server at llm.internal:11434 (model secret-7b) failed: 500',
+          {
+            provider: 'openai',
+            status: 500,
+            retryable: true,
+          },
+        );
+      },
+    };
+    const live = await serverWith(failing, { limits: { maxInFlight: 1 } });
+    const url = await live.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const stream = await fetch(`${url}/v1/alerts`, {
+        headers: { ...auth(KEY_A), accept: 'text/event-stream' },
+      });
+      expect(stream.status).toBe(200);
+      const triage = await fetch(`${url}/v1/triage`, {
+        method: 'POST',
+        headers: { ...auth(KEY_A), 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hei' }),
+      });
+      expect(triage.status).toBe(200);
+      const answer = await fetch(`${url}/v1/answer`, {
+        method: 'POST',
+        headers: { ...auth(KEY_A), 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'hei' }),
+      });
+      expect(answer.status).toBe(502);
+      const text = await answer.text();
+      expect(text).not.toContain('llm.internal');
+      expect(text).not.toContain('secret-7b');
+      await stream.body!.cancel();
+    } finally {
+      await live.close();
+      nock.disableNetConnect();
+    }
+  });
+
   it.each([
     [{ apiKeys: ['short'] }, /shorter than 16/],
     [{ apiKeys: [] }, /has no API key/],
@@ -522,6 +629,7 @@ describe('GET /v1/alerts as a live stream', () => {
         { id: 'a', keys: [KEY_A], engine },
         { id: 'b', keys: [KEY_B], engine: other },
       ],
+      limits: { maxEventLoopDelayMs: 60_000 },
     });
     const url = await live.listen({ port: 0, host: '127.0.0.1' });
     try {

@@ -92,6 +92,10 @@ interface Tenant {
 declare module 'fastify' {
   interface FastifyRequest {
     tenant?: Tenant;
+    /** Hash of the bearer key, for the rate limit. */
+    keyHash?: string;
+    /** Frees this request's in-flight slot early (an event stream is not work in flight). */
+    releaseSlot?: () => void;
   }
 }
 
@@ -194,7 +198,8 @@ export async function createServer(
     if (!request.url.startsWith('/v1/')) return;
     const header = request.headers.authorization ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    const tenant = token ? byKey.get(hashKey(token)) : undefined;
+    const keyHash = token ? hashKey(token) : undefined;
+    const tenant = keyHash ? byKey.get(keyHash) : undefined;
     if (!tenant) {
       void reply.header('www-authenticate', 'Bearer');
       throw new HttpError(
@@ -205,24 +210,27 @@ export async function createServer(
       );
     }
     request.tenant = tenant;
+    request.keyHash = keyHash;
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        ...(request.tenant ? { tenant: request.tenant.id } : {}),
-      },
-      'request',
-    );
-  });
+  if (options.logger)
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          ...(request.tenant ? { tenant: request.tenant.id } : {}),
+        },
+        'request',
+      );
+    });
   await app.register(rateLimit, {
     max: limits.requestsPerMinute,
     timeWindow: 60_000,
     hook: 'onRequest',
-    keyGenerator: (request) => hashKey(request.headers.authorization ?? ''),
+    // The parsed key, so "bearer K" and "Bearer  K" share one bucket with "Bearer K".
+    keyGenerator: (request) => request.keyHash ?? '',
     allowList: (request) => !request.url.startsWith('/v1/') || request.tenant === undefined,
     errorResponseBuilder: (_request, context) =>
       new HttpError(
@@ -247,10 +255,12 @@ export async function createServer(
     }
     inFlight++;
     let done = false;
-    reply.raw.once('close', () => {
+    const release = () => {
       if (!done) inFlight--;
       done = true;
-    });
+    };
+    request.releaseSlot = release;
+    reply.raw.once('close', release);
   });
 
   // One timer per request, cleared when the response ends: signals that outlived their request (10 s of
@@ -293,10 +303,23 @@ export async function createServer(
 
   app.post('/v1/messages', async (request, reply) => {
     const tenant = tenantOf(request);
-    const signal = work(request, reply);
+    const keyed = typeof request.headers['idempotency-key'] === 'string';
+    const deadline = new AbortController();
+    const signal = keyed ? deadline.signal : work(request, reply);
     const handle = async (): Promise<StoredResponse> => {
-      const result = await tenant.engine.handle(request.body as never, { signal });
-      return { status: 200, body: result };
+      // Keyed work may be shared by a retry: it ends by the server's deadline only, not when this client leaves.
+      const timer = keyed
+        ? setTimeout(
+            () => deadline.abort(new DOMException('The request took too long.', 'TimeoutError')),
+            limits.timeoutMs,
+          )
+        : undefined;
+      try {
+        const result = await tenant.engine.handle(request.body as never, { signal });
+        return { status: 200, body: result };
+      } finally {
+        clearTimeout(timer);
+      }
     };
     const key = request.headers['idempotency-key'];
     if (typeof key !== 'string') return (await handle()).body;
@@ -332,7 +355,7 @@ export async function createServer(
     if (!wantsEventStream(request)) return answer();
     // Progress as events; the answer itself is sent whole, once its grounding was checked, so nothing unchecked
     // ever reaches a customer.
-    const stream = openEventStream(reply, streams);
+    const stream = openEventStream(request, reply, streams);
     stream.send('status', { stage: 'retrieving' });
     try {
       // The articles found come first, so a front end can show its sources while a chat model writes.
@@ -397,7 +420,7 @@ export async function createServer(
   app.get('/v1/alerts', async (request, reply) => {
     const tenant = tenantOf(request);
     if (!wantsEventStream(request)) return { alerts: tenant.listener.alerts() };
-    const stream = openEventStream(reply, streams);
+    const stream = openEventStream(request, reply, streams);
     const stop = tenant.listener.on('alert', (alert) => stream.send('alert', alert));
     const heartbeat = setInterval(() => stream.comment('ping'), 15_000);
     reply.raw.once('close', () => {
@@ -593,7 +616,13 @@ function wantsEventStream(request: { headers: IncomingHttpHeaders }): boolean {
   return (request.headers.accept ?? '').includes('text/event-stream');
 }
 
-function openEventStream(reply: FastifyReply, streams: Set<ServerResponse>) {
+function openEventStream(
+  request: { releaseSlot?: () => void },
+  reply: FastifyReply,
+  streams: Set<ServerResponse>,
+) {
+  // A long-lived stream is not work in flight: it must not use up the slots other requests need.
+  request.releaseSlot?.();
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -602,6 +631,8 @@ function openEventStream(reply: FastifyReply, streams: Set<ServerResponse>) {
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
+  // Sends the headers now: a client sees the stream open before the first event.
+  raw.write(': ok\n\n');
   streams.add(raw);
   raw.once('close', () => streams.delete(raw));
   return {
@@ -657,12 +688,14 @@ function errorResponse(error: unknown): { status: number; body: ReturnType<typeo
     const message = error.hint
       ? error.message.slice(0, error.message.length - error.hint.length).trim()
       : error.message;
+    // Provider and internal failures get a generic message: theirs can name hosts and models.
+    const opaque = status >= 500;
     return {
       status,
       body: problem(
         error.code,
-        status === 500 ? 'Internal error.' : message,
-        status === 500 ? undefined : error.hint,
+        opaque ? (status === 502 ? 'The language model provider failed.' : 'Internal error.') : message,
+        opaque ? (status === 502 ? 'Retry later.' : undefined) : error.hint,
       ),
     };
   }
