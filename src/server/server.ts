@@ -41,7 +41,10 @@ export interface ServerLimits {
   requestsPerMinute?: number;
   /** Requests handled at once; more are shed with 503 and Retry-After. @default 256 */
   maxInFlight?: number;
-  /** Mean event-loop delay (over 100 ms) above which new requests are shed with 503. @default 100 */
+  /**
+   * Mean event-loop delay (over 100 ms) above which new requests are shed with 503; a window in which the loop never
+   * ran counts as over. 0 turns this check off. @default 100
+   */
   maxEventLoopDelayMs?: number;
   /** Deadline of one request's work; later gets 504. @default 10000 */
   timeoutMs?: number;
@@ -525,7 +528,9 @@ function resolveLimits(limits: ServerLimits = {}): Required<ServerLimits> {
     bodyBytes: positive('bodyBytes', limits.bodyBytes, 1_048_576),
     requestsPerMinute: positive('requestsPerMinute', limits.requestsPerMinute, 6000),
     maxInFlight: positive('maxInFlight', limits.maxInFlight, 256),
-    maxEventLoopDelayMs: positive('maxEventLoopDelayMs', limits.maxEventLoopDelayMs, 100),
+    // 0 turns event-loop shedding off (the in-flight cap still holds).
+    maxEventLoopDelayMs:
+      limits.maxEventLoopDelayMs === 0 ? 0 : positive('maxEventLoopDelayMs', limits.maxEventLoopDelayMs, 100),
     timeoutMs: positive('timeoutMs', limits.timeoutMs, 10_000),
     idempotencyTtlMs: positive('idempotencyTtlMs', limits.idempotencyTtlMs, 86_400_000),
   };
