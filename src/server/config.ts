@@ -35,7 +35,8 @@ export const ServeConfigSchema = z
         body_bytes: z.number().int().positive().optional(),
         requests_per_minute: z.number().int().positive().optional(),
         max_in_flight: z.number().int().positive().optional(),
-        max_event_loop_delay_ms: z.number().int().positive().optional(),
+        /** 0 turns event-loop shedding off. */
+        max_event_loop_delay_ms: z.number().int().min(0).optional(),
         timeout_ms: z.number().int().positive().optional(),
       })
       .strict()
@@ -144,7 +145,9 @@ export async function loadServePlan(
       ...(limits.body_bytes ? { bodyBytes: limits.body_bytes } : {}),
       ...(limits.requests_per_minute ? { requestsPerMinute: limits.requests_per_minute } : {}),
       ...(limits.max_in_flight ? { maxInFlight: limits.max_in_flight } : {}),
-      ...(limits.max_event_loop_delay_ms ? { maxEventLoopDelayMs: limits.max_event_loop_delay_ms } : {}),
+      ...(limits.max_event_loop_delay_ms !== undefined
+        ? { maxEventLoopDelayMs: limits.max_event_loop_delay_ms }
+        : {}),
       ...(limits.timeout_ms ? { timeoutMs: limits.timeout_ms } : {}),
     },
     tenants,

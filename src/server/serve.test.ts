@@ -67,7 +67,7 @@ describe('loadServePlan', () => {
       join(dir, 'serve.yaml'),
       [
         'port: 9000',
-        'limits: { max_in_flight: 32, timeout_ms: 2000 }',
+        'limits: { max_in_flight: 32, timeout_ms: 2000, max_event_loop_delay_ms: 0 }',
         'tenants:',
         `  - { id: acme, keys: ["env:ACME_KEY"], intents: ${SAMPLE_INTENTS_FILE}, store: acme.db }`,
         `  - { id: globex, keys: ["${KEY}"] }`,
