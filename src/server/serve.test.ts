@@ -78,7 +78,7 @@ describe('loadServePlan', () => {
       expect(plan).toMatchObject({
         port: 9000,
         host: '127.0.0.1',
-        limits: { maxInFlight: 32, timeoutMs: 2000 },
+        limits: { maxInFlight: 32, timeoutMs: 2000, maxEventLoopDelayMs: 0 },
       });
       expect(plan.tenants.map((tenant) => [tenant.id, tenant.keys])).toEqual([
         ['acme', ['acme-key-from-env-0123']],
