@@ -331,6 +331,39 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
           reasons: [{ code: 'no-knowledge-base', detail: 'No knowledge base is configured.' }],
         };
 
+  // The language of a conversation: its last triaged message's, or the default.
+  const conversationLanguage = (record: ConversationRecord): 'fi' | 'en' => {
+    const triaged = record.events.findLast((event) => event.type === 'triaged')?.data?.['language'];
+    return triaged === 'fi' || triaged === 'en' ? triaged : defaultLanguage;
+  };
+  // The reply time the conversation's last handoff promised, if any.
+  const promisedDueAt = (record: ConversationRecord): string | undefined => {
+    const due = record.events.findLast((event) => event.type === 'handed_off')?.data?.['slaDueAt'];
+    return typeof due === 'string' ? due : undefined;
+  };
+  // Marks a conversation handed off and logs the promise: on the first handoff, and whenever the promised time
+  // changed, so the log holds what the customer was told.
+  const recordHandoff = async (
+    record: ConversationRecord,
+    packet: HandoffPacket,
+    details: { queue: string; reasons: string[]; at: string },
+  ) => {
+    const handedOff = record.conversation.status === 'handed_off';
+    if (handedOff && promisedDueAt(record) === packet.slaDueAt) return;
+    if (!handedOff) await store.setStatus(record.conversation.id, 'handed_off');
+    await store.appendEvent({
+      conversationId: record.conversation.id,
+      type: 'handed_off',
+      at: details.at,
+      data: {
+        reference: packet.reference,
+        slaDueAt: packet.slaDueAt,
+        queue: details.queue,
+        reasons: details.reasons,
+      },
+    });
+  };
+
   return {
     store,
     knowledge,
@@ -372,8 +405,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         });
       const at = isoTime(handoffOptions.at, clock);
       const last = record.events.findLast((event) => event.type === 'triaged')?.data ?? {};
-      const language: 'fi' | 'en' =
-        last['language'] === 'en' || last['language'] === 'fi' ? last['language'] : defaultLanguage;
+      const language = conversationLanguage(record);
       const intent = typeof last['intent'] === 'string' ? last['intent'] : UNKNOWN_INTENT;
       const urgency = UrgencyLevelSchema.catch('normal').parse(last['urgency']);
       const route = routeMessage(
@@ -389,9 +421,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         routing,
       );
       const reason = handoffOptions.reason?.trim();
-      const promised = record.events.findLast((event) => event.type === 'handed_off')?.data?.['slaDueAt'];
+      const promised = promisedDueAt(record);
       let packet = buildHandoffPacket({
-        ...(typeof promised === 'string' ? { promisedDueAt: promised } : {}),
+        ...(promised ? { promisedDueAt: promised } : {}),
         record,
         language,
         intent,
@@ -409,20 +441,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         timeZone,
       });
       if (chatModel) packet = await summarizeWithModel(chatModel, packet, signal ? { signal } : {});
-      if (record.conversation.status !== 'handed_off' || promised !== packet.slaDueAt) {
-        if (record.conversation.status !== 'handed_off') await store.setStatus(conversationId, 'handed_off');
-        await store.appendEvent({
-          conversationId,
-          type: 'handed_off',
-          at,
-          data: {
-            reference: packet.reference,
-            slaDueAt: packet.slaDueAt,
-            queue: route.queue,
-            reasons: ['agent-requested'],
-          },
-        });
-      }
+      await recordHandoff(record, packet, { queue: route.queue, reasons: ['agent-requested'], at });
       await store.append({
         id: `handoff:${generateId()}`,
         conversationId,
@@ -454,9 +473,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     async recap(conversationId) {
       const record = await store.get(conversationId);
       if (!record) return undefined;
-      const triaged = record.events.findLast((event) => event.type === 'triaged')?.data?.language;
-      const language = triaged === 'fi' || triaged === 'en' ? triaged : defaultLanguage;
-      return recapConversation(record, { language, timeZone });
+      return recapConversation(record, { language: conversationLanguage(record), timeZone });
     },
     async resolve(conversationId, resolveOptions = {}) {
       const at = isoTime(resolveOptions.at, clock);
@@ -605,9 +622,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
             loadFailed = error instanceof Error ? error.message : String(error);
           }
         }
-        const promised = history.events.findLast((event) => event.type === 'handed_off')?.data?.['slaDueAt'];
+        const promised = promisedDueAt(history);
         packet = buildHandoffPacket({
-          ...(typeof promised === 'string' ? { promisedDueAt: promised } : {}),
+          ...(promised ? { promisedDueAt: promised } : {}),
           queueBacklog: load.backlog,
           ...(load.throughputPerHour !== undefined ? { queueThroughputPerHour: load.throughputPerHour } : {}),
           // The packet reads messages, the conversation and the customer: none changed since `history` was read.
@@ -641,22 +658,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         // With a chat model, the summary is rewritten by it (facts and timeline stay extracted).
         if (chatModel) packet = await summarizeWithModel(chatModel, packet, signal ? { signal } : {});
         reply = packet.acknowledgement;
-        // Recorded on the first handoff and whenever the promised time changes, so the log holds what was promised.
-        if (recorded.conversation.status !== 'handed_off' || promised !== packet.slaDueAt) {
-          if (recorded.conversation.status !== 'handed_off')
-            await store.setStatus(conversationId, 'handed_off');
-          await store.appendEvent({
-            conversationId,
-            type: 'handed_off',
-            at: receivedAt,
-            data: {
-              reference: packet.reference,
-              slaDueAt: packet.slaDueAt,
-              queue: route.queue,
-              reasons: handoff.reasons.map((reason) => reason.code),
-            },
-          });
-        }
+        await recordHandoff(history, packet, {
+          queue: route.queue,
+          reasons: handoff.reasons.map((reason) => reason.code),
+          at: receivedAt,
+        });
       } else {
         reply = composeReply(answer, handoff.value === 'offer', replyLanguage);
         if (!answer.abstained) {

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KaikuError } from '../core/errors.js';
 import { ChannelSchema, type MessageInput, type TriageResult } from '../core/schemas.js';
 import { createEngine, type Engine } from '../engine.js';
+import { kaikuVersion } from '../version.js';
 import { SAMPLE_CONVERSATIONS_DIR, SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
 import { runEvalCompare, runEvalRun } from './eval-commands.js';
 import { runEvalIntents, runTrainIntents } from './intent-commands.js';
@@ -373,10 +374,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-v') {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    io.out(pkg.version);
+    io.out(kaikuVersion());
     return 0;
   }
   const command = COMMANDS[name];

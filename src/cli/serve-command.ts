@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { kaikuVersion } from '../version.js';
 import { loadServePlan } from '../server/config.js';
 import { createServer } from '../server/server.js';
 import type { Io } from './main.js';
@@ -18,14 +18,11 @@ export async function runServe(values: Values, io: Io): Promise<number> {
     return EXIT_USAGE;
   }
   const plan = await loadServePlan(typeof values.config === 'string' ? values.config : undefined);
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
   const server = await createServer({
     tenants: plan.tenants,
     limits: plan.limits,
     logger: plan.log && !values.quiet,
-    version: pkg.version,
+    version: kaikuVersion(),
   });
   const host = typeof values.host === 'string' ? values.host : plan.host;
   const url = await server.listen({ port: port ?? plan.port, host });

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { ConfigurationError, KaikuError } from '../core/errors.js';
 import type { ChatModel } from '../core/ports.js';
 import type { Language, MessageInput, TriageResult } from '../core/schemas.js';
 import { createEngine, type Engine, type EngineOptions } from '../engine.js';
 import { createMemoryStore } from '../store/memory.js';
+import { kaikuVersion } from '../version.js';
 import {
   failedCaseScores,
   noUsage,
@@ -400,12 +400,4 @@ function spread(runs: readonly Record<string, number>[]): Record<string, RunSpre
     };
   }
   return out;
-}
-
-let version: string | undefined;
-function kaikuVersion(): string {
-  version ??= (
-    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
-  return version;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readConfigFile } from '../core/config-file.js';
 import { KaikuError } from '../core/errors.js';
 import {
   ChannelSchema,
@@ -196,7 +196,7 @@ export interface EvalSuite {
 export async function loadSuite(path: string): Promise<EvalSuite> {
   const raw = await readConfigFile(
     path,
-    'Suite file',
+    'suite file',
     'Pass the path of a suite file (.yaml or .json), e.g. evals/sample-kb/suite.yaml.',
   );
   const config = parseInput(
@@ -261,7 +261,7 @@ function resolveEnginePaths(engine: SuiteEngine, base: string): SuiteEngine {
 export async function loadEngineConfig(path: string): Promise<SuiteEngine> {
   const raw = await readConfigFile(
     path,
-    'Engine file',
+    'engine file',
     'Pass the path of an engine configuration file (.yaml or .json).',
   );
   const engine = parseInput(
@@ -344,20 +344,6 @@ function toCase(record: unknown, spec: SourceSpec, index: number): unknown {
       const docIds = fields['doc_ids'];
       return { ...common, message: fields['query'], expect: { ...language, doc_ids: docIds } };
     }
-  }
-}
-
-// A YAML or JSON file (by its extension), parsed, with an error naming the file when its syntax is wrong.
-async function readConfigFile(path: string, what: string, missingHint: string): Promise<unknown> {
-  const text = await readText(path, missingHint);
-  const json = path.endsWith('.json');
-  try {
-    return json ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new KaikuError('invalid_input', `${what} "${path}" is not valid ${json ? 'JSON' : 'YAML'}.`, {
-      cause: error,
-      hint: 'Fix the syntax at the position the cause names.',
-    });
   }
 }
 

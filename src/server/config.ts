@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigurationError, KaikuError } from '../core/errors.js';
+import { readConfigFile } from '../core/config-file.js';
+import { ConfigurationError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { createEngine } from '../engine.js';
 import { SAMPLE_INTENTS_FILE, SAMPLE_KNOWLEDGE_DIR } from '../sample.js';
@@ -78,16 +78,11 @@ export async function loadServePlan(
       ...(given ? {} : { generatedKey: key }),
     };
   }
-  let raw: unknown;
-  try {
-    const text = await readFile(path, 'utf8');
-    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new KaikuError('invalid_input', `Cannot read the serve configuration "${path}".`, {
-      cause: error,
-      hint: 'Check the path and its YAML or JSON syntax.',
-    });
-  }
+  const raw = await readConfigFile(
+    path,
+    'serve configuration',
+    'Check the path of the serve configuration (--config).',
+  );
   const config = parseInput(
     ServeConfigSchema,
     raw,

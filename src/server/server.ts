@@ -682,27 +682,16 @@ const KAIKU_STATUS: Record<string, number> = {
 function errorResponse(error: unknown): { status: number; body: ReturnType<typeof problem> } {
   if (error instanceof HttpError)
     return { status: error.statusCode, body: problem(error.code, error.message, error.hint) };
-  if (error instanceof InvalidInputError) {
-    const message = error.hint
-      ? error.message.slice(0, error.message.length - error.hint.length).trim()
-      : error.message;
-    return { status: 422, body: problem('invalid_input', message, error.hint, error.issues) };
-  }
   if (error instanceof KaikuError) {
     const status = KAIKU_STATUS[error.code] ?? 500;
-    const message = error.hint
-      ? error.message.slice(0, error.message.length - error.hint.length).trim()
-      : error.message;
     // Provider and internal failures get a generic message: theirs can name hosts and models.
-    const opaque = status >= 500;
-    return {
-      status,
-      body: problem(
-        error.code,
-        opaque ? (status === 502 ? 'The language model provider failed.' : 'Internal error.') : message,
-        opaque ? (status === 502 ? 'Retry later.' : undefined) : error.hint,
-      ),
-    };
+    if (status === 502)
+      return { status, body: problem(error.code, 'The language model provider failed.', 'Retry later.') };
+    if (status >= 500) return { status, body: problem(error.code, 'Internal error.') };
+    // The message without the hint KaikuError appends to it: the body gives the hint apart.
+    const message = error.hint ? error.message.slice(0, -error.hint.length).trim() : error.message;
+    const issues = error instanceof InvalidInputError ? error.issues : undefined;
+    return { status, body: problem(error.code, message, error.hint, issues) };
   }
   const { name, code, statusCode } = error as { name?: string; code?: string; statusCode?: number };
   if (name === 'TimeoutError' || name === 'AbortError')
