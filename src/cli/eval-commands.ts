@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { readConfigFile } from '../core/config-file.js';
 import { KaikuError } from '../core/errors.js';
 import { compareReports, type ComparisonReport } from '../evals/compare.js';
 import { createLlmJudge } from '../evals/judge.js';
@@ -96,24 +96,13 @@ export async function runEvalCompare(values: Values, positionals: string[], io: 
   return result.passed ? 0 : EXIT_REGRESSION;
 }
 
+// compareReports checks that what was read is an eval report.
 async function readReport(path: string): Promise<EvalReport> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new KaikuError('not_found', `Cannot read "${path}".`, {
-      cause: error,
-      hint: 'Pass the report.json that "kaiku eval run" wrote.',
-    });
-  }
-  try {
-    return JSON.parse(text) as EvalReport;
-  } catch (error) {
-    throw new KaikuError('invalid_input', `"${path}" is not JSON.`, {
-      cause: error,
-      hint: 'Pass the report.json that "kaiku eval run" wrote.',
-    });
-  }
+  return (await readConfigFile(
+    path,
+    'eval report',
+    'Pass the report.json that "kaiku eval run" wrote.',
+  )) as EvalReport;
 }
 
 /** `--tolerance 0.02` or `--tolerance 0.02,answers.tokenF1=0.05,latency.p95Ms=2`. */
